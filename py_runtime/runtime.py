@@ -1,0 +1,94 @@
+"""The stateful runtime the page's Web Worker drives (pure Python; no browser imports).
+
+The worker passes plain values in (JSON text, flat float32 pixel buffers) and gets
+flat float32 arrays or JSON-friendly dicts back, so the JS side converts cheaply.
+A model is only replaced after the new export validated: a bad file keeps the last good one.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from .connections import top_incoming
+from .export_format import Model, parse_export
+from .forward import forward, is_blank
+
+
+class Runtime:
+    """Holds the current model and answers predictions for it."""
+
+    def __init__(self) -> None:
+        self.model: Model | None = None
+        self.pixels = np.zeros(784, dtype=np.float32)
+        self.last = None
+
+    def load(self, raw: str | bytes) -> str:
+        """Validate an export and make it current; returns its summary as JSON text.
+
+        Raises ``ExportError`` (with a message naming the problem) and keeps the old model.
+        """
+        model = parse_export(raw)
+        self.model = model
+        self.pixels = np.zeros(model.architecture[0], dtype=np.float32)
+        self.last = None
+        return json.dumps(model.summary())
+
+    def input_buffer(self) -> np.ndarray:
+        """The preallocated pixel buffer the worker writes into before ``predict``."""
+        return self.pixels
+
+    def predict(self) -> np.ndarray:
+        """Forward pass of ``input_buffer()``.
+
+        Returns one flat float32 array: ``[blank, probabilities..., then for each layer
+        its weighted sums followed by its activations]``; widths follow the architecture.
+        """
+        model = self._require_model()
+        result = forward(model, self.pixels)
+        self.last = result
+        parts = [np.array([1.0 if is_blank(self.pixels) else 0.0], dtype=np.float32)]
+        parts.append(result.probabilities.astype(np.float32))
+        for z, a in zip(result.pre_activations, result.activations[1:], strict=True):
+            parts.append(z.astype(np.float32))
+            parts.append(a.astype(np.float32))
+        return np.concatenate(parts)
+
+    def connections(self, n: int, mode: str = "weight") -> np.ndarray:
+        """Top-n incoming connections of every neuron of every layer, flattened.
+
+        For each weight layer in order: ``indices`` (as float32) then signed ``values``,
+        each ``[out, k]`` row-major with ``k = min(n, in)``. ``mode="contribution"`` ranks by
+        the last prediction's ``|input * w|`` (inputs are the pixels for the first layer).
+        """
+        model = self._require_model()
+        parts = []
+        for index, layer in enumerate(model.layers):
+            inputs = None
+            if mode == "contribution":
+                inputs = self._layer_inputs(index)
+            indices, values = top_incoming(layer.weight, n, inputs, mode)
+            parts.append(indices.astype(np.float32).reshape(-1))
+            parts.append(values.reshape(-1))
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+    def layer_weights(self, layer: int) -> np.ndarray:
+        """Layer ``layer``'s weight matrix, flat ``[out * in]`` float32."""
+        return self._require_model().layers[layer].weight.reshape(-1)
+
+    def layer_biases(self, layer: int) -> np.ndarray:
+        """Layer ``layer``'s bias vector, float32."""
+        return self._require_model().layers[layer].bias
+
+    def _layer_inputs(self, index: int) -> np.ndarray:
+        if index == 0:
+            return self.pixels
+        if self.last is None:
+            self.predict()
+        return self.last.activations[index]
+
+    def _require_model(self) -> Model:
+        if self.model is None:
+            raise RuntimeError("no model loaded")
+        return self.model

@@ -1,0 +1,31 @@
+"""Shared test configuration: the repository root and a fixed-seed valid export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from py_runtime import random_export
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def random_export_doc() -> dict:
+    """A valid float32 export with fixed-seed random weights (784-128-64-10)."""
+    return random_export(seed=0, dtype="float32")
+
+
+@pytest.fixture
+def write_json(tmp_path):
+    """Write a JSON document (or raw text) to a temporary file and return its path."""
+
+    def write(document, name: str = "export.json") -> Path:
+        path = tmp_path / name
+        text = document if isinstance(document, str) else json.dumps(document)
+        path.write_text(text)
+        return path
+
+    return write

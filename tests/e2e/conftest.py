@@ -1,0 +1,152 @@
+"""End-to-end fixtures: the built site on a loopback HTTP server, Debian's Chromium, and a
+page that aborts (and records) every request that would leave the loopback server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from py_runtime import random_export
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("MLPVIS_SITE", ROOT / "build" / "site"))
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+VIEWPORT = {"width": 900, "height": 640}
+BOOT_TIMEOUT_MS = 60_000
+
+pytestmark = pytest.mark.e2e
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files from the site, plus test files under /test-data/ from a second folder."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".wasm": "application/wasm",
+        ".json": "application/json",
+    }
+
+    def __init__(self, *args, data_dir: Path, **kwargs):
+        self.data_dir = data_dir
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        if path.startswith("/test-data/"):
+            name = Path(urlparse(path).path).name
+            return str(self.data_dir / name)
+        return super().translate_path(path)
+
+    def log_message(self, *args) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def test_data_dir(tmp_path_factory) -> Path:
+    """Files the tests serve under /test-data/ (bad exports, other architectures)."""
+    return tmp_path_factory.mktemp("test-data")
+
+
+@pytest.fixture(scope="session")
+def site_url(test_data_dir) -> str:
+    """Serve the built site on 127.0.0.1 (a free port) for the whole session."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"{SITE} is not built: run `make build` (make test does it)")
+    handler = functools.partial(QuietHandler, directory=str(SITE), data_dir=test_data_dir)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def default_export_url(site_url, test_data_dir) -> str:
+    """The page's default model when it is committed, else a fixed-seed random export."""
+    if (SITE / "exports" / "sample_mlp_weights.json").is_file():
+        return "exports/sample_mlp_weights.json"
+    (test_data_dir / "random.json").write_text(json.dumps(random_export(seed=0)))
+    return "test-data/random.json"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium (no browser downloads here), quietly and offline."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--use-angle=swiftshader",
+            "--enable-unsafe-swiftshader",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": VIEWPORT}
+
+
+class PageProbe:
+    """What a page did: console errors, uncaught errors, and requests that left loopback."""
+
+    def __init__(self) -> None:
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.outside_requests: list[str] = []
+
+
+@pytest.fixture
+def probe(context, site_url) -> PageProbe:
+    """Abort and record every request that is not for the loopback server."""
+    record = PageProbe()
+    origin = urlparse(site_url).netloc
+
+    def guard(route) -> None:
+        url = route.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob") or parsed.netloc == origin:
+            route.continue_()
+        else:
+            record.outside_requests.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return record
+
+
+@pytest.fixture
+def open_page(page, probe, site_url, default_export_url):
+    """Open the page (optionally with a query) and wait until its runtime is ready."""
+    page.on(
+        "console",
+        lambda message: (
+            probe.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: probe.page_errors.append(str(error)))
+
+    def open_(query: str = "", wait_for: str = "ready"):
+        if "weights=" not in query:
+            separator = "&" if query else ""
+            query = f"weights={default_export_url}{separator}{query}"
+        page.goto(f"{site_url}?{query}")
+        page.wait_for_selector(f"html[data-runtime='{wait_for}']", timeout=BOOT_TIMEOUT_MS)
+        return page
+
+    return open_

@@ -1,0 +1,64 @@
+// The message protocol between the page and the runtime worker: the only module both share.
+//
+// Page → worker requests carry an `id`; the worker answers each with a response of the same id:
+//   { id, type: "response", ok: true, value } or { id, type: "response", ok: false, error }.
+// The worker also sends unsolicited events: { type: "stage", stage, state, detail }
+// while booting, and { type: "fatal", error } when the runtime cannot boot at all.
+
+export const REQUEST = Object.freeze({
+  INIT: "init", // { weightsUrl, fallbackUrl } → model summary (starts the boot)
+  PREDICT: "predict", // { pixels: Float32Array } → Float32Array (see splitPrediction)
+  LOAD_WEIGHTS: "loadWeights", // { url } → model summary
+  CONNECTIONS: "connections", // { n, mode } → Float32Array (see splitConnections)
+  LAYER: "layer", // { layer } → { weight: Float32Array, bias: Float32Array }
+  TIMINGS: "timings", // {} → { boot stage timings in ms }
+});
+
+export const EVENT = Object.freeze({
+  RESPONSE: "response",
+  STAGE: "stage",
+  FATAL: "fatal",
+});
+
+export const STAGES = Object.freeze(["runtime", "numpy", "weights"]);
+
+/**
+ * Split the worker's flat prediction buffer:
+ * [blank, probabilities[out], then for each layer: preActivations[w], activations[w]].
+ */
+export function splitPrediction(flat, architecture) {
+  const out = architecture[architecture.length - 1];
+  const blank = flat[0] > 0.5;
+  const probabilities = flat.subarray(1, 1 + out);
+  const preActivations = [];
+  const activations = [];
+  let offset = 1 + out;
+  for (const width of architecture.slice(1)) {
+    preActivations.push(flat.subarray(offset, offset + width));
+    activations.push(flat.subarray(offset + width, offset + 2 * width));
+    offset += 2 * width;
+  }
+  return { blank, probabilities, preActivations, activations };
+}
+
+/**
+ * Split the worker's flat connections buffer: for each weight layer, `indices` then signed
+ * `values`, each [out, k] row-major with k = min(n, in).
+ */
+export function splitConnections(flat, architecture, n) {
+  const layers = [];
+  let offset = 0;
+  for (let i = 0; i + 1 < architecture.length; i++) {
+    const inWidth = architecture[i];
+    const outWidth = architecture[i + 1];
+    const k = Math.max(0, Math.min(n, inWidth));
+    const size = outWidth * k;
+    layers.push({
+      k,
+      indices: flat.subarray(offset, offset + size),
+      values: flat.subarray(offset + size, offset + 2 * size),
+    });
+    offset += 2 * size;
+  }
+  return layers;
+}

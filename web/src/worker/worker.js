@@ -1,0 +1,219 @@
+// The runtime worker: owns Pyodide, loads NumPy and py_runtime, answers the page's requests.
+// It boots as soon as it starts, so the long Pyodide start overlaps with the page's own setup.
+
+import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
+import { EVENT, REQUEST } from "../protocol.js";
+
+const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
+const PYODIDE_URL = new URL("../../vendor/pyodide/", import.meta.url).href;
+const RUNTIME_ZIP_URL = new URL("../../py_runtime.zip", import.meta.url).href;
+const RUNTIME_DIR = "/home/pyodide/mlpvis";
+
+const timings = { workerStart: performance.now() };
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+const stage = (name, state, detail = "") => {
+  timings[`${name}:${state}`] = performance.now();
+  post({ type: EVENT.STAGE, stage: name, state, detail });
+};
+
+let resolveInit;
+const initRequest = new Promise((resolve) => (resolveInit = resolve));
+const runtimeZip = fetchBytes(RUNTIME_ZIP_URL, "the Python runtime (py_runtime.zip)");
+runtimeZip.catch(() => {}); // reported when awaited in boot()
+const python = boot();
+python.catch(() => {});
+
+self.onmessage = async (event) => {
+  const request = event.data;
+  if (request.type === REQUEST.INIT) {
+    resolveInit(request);
+    return;
+  }
+  try {
+    const py = await python;
+    const [value, transfer] = await handle(py, request);
+    post({ id: request.id, type: EVENT.RESPONSE, ok: true, value }, transfer);
+  } catch (error) {
+    post({ id: request.id, type: EVENT.RESPONSE, ok: false, error: messageOf(error) });
+  }
+};
+
+async function boot() {
+  stage("runtime", "active");
+  const init = await initRequest;
+  const firstWeights = fetchExport(init.weightsUrl);
+  firstWeights.catch(() => {});
+  let pyodide;
+  try {
+    pyodide = await loadPyodide({ indexURL: PYODIDE_URL, stdout: () => {}, stderr: () => {} });
+  } catch (error) {
+    return fatal("runtime", `The Python runtime (Pyodide) could not start: ${messageOf(error)}`);
+  }
+  stage("runtime", "done");
+
+  stage("numpy", "active");
+  const packageErrors = [];
+  try {
+    await pyodide.loadPackage("numpy", {
+      messageCallback: () => {},
+      errorCallback: (message) => packageErrors.push(message),
+    });
+  } catch (error) {
+    packageErrors.push(messageOf(error));
+  }
+  // loadPackage does not reject on a 404 or a failed integrity check: check it ourselves.
+  if (!pyodide.loadedPackages.numpy) {
+    const reason = packageErrors.join(" ") || "unknown reason";
+    return fatal("numpy", `NumPy could not be loaded (missing or failed its integrity check): ${reason}`);
+  }
+  try {
+    pyodide.unpackArchive(await runtimeZip, "zip", { extractDir: RUNTIME_DIR });
+    pyodide.runPython(GLUE);
+  } catch (error) {
+    return fatal("numpy", `The Python runtime could not be imported: ${messageOf(error)}`);
+  }
+  stage("numpy", "done");
+
+  stage("weights", "active");
+  const api = {
+    pyodide,
+    load: pyodide.globals.get("mlpvis_load"),
+    predict: pyodide.globals.get("mlpvis_predict"),
+    connections: pyodide.globals.get("mlpvis_connections"),
+    layer: pyodide.globals.get("mlpvis_layer"),
+    summary: null,
+  };
+  let summary;
+  let firstError = null;
+  try {
+    summary = loadText(api, await firstWeights, init.weightsUrl);
+  } catch (error) {
+    firstError = messageOf(error);
+    if (!init.fallbackUrl || init.fallbackUrl === init.weightsUrl) {
+      return fatal("weights", firstError);
+    }
+    try {
+      summary = loadText(api, await fetchExport(init.fallbackUrl), init.fallbackUrl);
+    } catch (fallbackError) {
+      return fatal("weights", `${firstError}\nThe default model failed too: ${messageOf(fallbackError)}`);
+    }
+  }
+  stage("weights", "done");
+  timings.ready = performance.now();
+  post({ id: init.id, type: EVENT.RESPONSE, ok: true, value: { summary, warning: firstError } });
+  return api;
+}
+
+function fatal(stageName, message) {
+  stage(stageName, "failed", message);
+  post({ type: EVENT.FATAL, error: message });
+  throw new Error(message);
+}
+
+async function handle(api, request) {
+  switch (request.type) {
+    case REQUEST.PREDICT: {
+      const flat = readFloat32(api.predict(request.pixels));
+      return [flat, [flat.buffer]];
+    }
+    case REQUEST.LOAD_WEIGHTS: {
+      const text = await fetchExport(request.url);
+      return [loadText(api, text, request.url), []];
+    }
+    case REQUEST.CONNECTIONS: {
+      const flat = readFloat32(api.connections(request.n, request.mode));
+      return [flat, [flat.buffer]];
+    }
+    case REQUEST.LAYER: {
+      const pair = api.layer(request.layer);
+      try {
+        const weight = readFloat32(pair.get(0), false);
+        const bias = readFloat32(pair.get(1), false);
+        return [{ weight, bias }, [weight.buffer, bias.buffer]];
+      } finally {
+        pair.destroy();
+      }
+    }
+    case REQUEST.TIMINGS:
+      return [{ ...timings }, []];
+    default:
+      throw new Error(`unknown request type ${request.type}`);
+  }
+}
+
+/** Validate and install an export; a rejected file leaves the current model in place. */
+function loadText(api, text, url) {
+  const answer = JSON.parse(api.load(text));
+  if (answer.error) throw new Error(`Could not load weights from ${url}: ${answer.error}`);
+  api.summary = answer.summary;
+  return answer.summary;
+}
+
+/** Copy a NumPy float32 array (a PyProxy) out into a transferable Float32Array. */
+function readFloat32(proxy, destroy = true) {
+  const view = proxy.getBuffer("f32");
+  try {
+    return view.data.slice();
+  } finally {
+    view.release();
+    if (destroy) proxy.destroy();
+  }
+}
+
+async function fetchExport(url) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`Could not fetch weights from ${url}: ${messageOf(error)}`);
+  }
+  if (!response.ok) {
+    throw new Error(`Could not load weights from ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+  }
+  const declared = Number(response.headers.get("content-length") || 0);
+  if (declared > MAX_EXPORT_BYTES) {
+    throw new Error(`Could not load weights from ${url}: file is ${declared} bytes, larger than the ${MAX_EXPORT_BYTES}-byte limit`);
+  }
+  const buffer = await response.arrayBuffer();
+  if (buffer.byteLength > MAX_EXPORT_BYTES) {
+    throw new Error(`Could not load weights from ${url}: file is ${buffer.byteLength} bytes, larger than the ${MAX_EXPORT_BYTES}-byte limit`);
+  }
+  return new TextDecoder().decode(buffer);
+}
+
+async function fetchBytes(url, what) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Could not fetch ${what}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+function messageOf(error) {
+  return error && error.message ? error.message : String(error);
+}
+
+// Python glue: the only browser-specific Python, kept here so py_runtime stays pure.
+const GLUE = `
+import json, sys
+sys.path.insert(0, "${RUNTIME_DIR}")
+import numpy as np
+from py_runtime.export_format import ExportError
+from py_runtime.runtime import Runtime
+
+_runtime = Runtime()
+
+def mlpvis_load(text):
+    try:
+        return json.dumps({"summary": json.loads(_runtime.load(text))})
+    except ExportError as error:
+        return json.dumps({"error": str(error)})
+
+def mlpvis_predict(js_pixels):
+    js_pixels.assign_to(_runtime.input_buffer())
+    return _runtime.predict()
+
+def mlpvis_connections(n, mode):
+    return _runtime.connections(int(n), str(mode))
+
+def mlpvis_layer(index):
+    return (_runtime.layer_weights(int(index)), _runtime.layer_biases(int(index)))
+`;
