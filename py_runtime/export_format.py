@@ -267,7 +267,8 @@ def encode_tensor(values: np.ndarray, dtype: str = "float16") -> dict:
     array = np.ascontiguousarray(np.asarray(values, dtype=np.float32))
     if not np.isfinite(array).all():
         raise ValueError("cannot export NaN or infinite values")
-    encoded = array.astype(DTYPES[dtype])
+    with np.errstate(over="ignore"):
+        encoded = array.astype(DTYPES[dtype])
     if not np.isfinite(encoded).all():
         raise ValueError(f"values overflow {dtype}")
     return {

@@ -1,0 +1,146 @@
+"""Page benchmark (Debian Chromium, fresh browser contexts): boot, input latency, forward pass.
+
+    python bench/bench_page.py [--runs 5] [--quick] [--out bench/out/page.json]
+
+Reports medians with min–max. The baseline, measured in the same run, is a bare page that only
+boots Pyodide in a module worker and imports NumPy; the page's overhead is a ratio to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import CHROMIUM, CHROMIUM_ARGS, machine, print_table, serve_site, summarize
+from bench.common import write_json as save
+
+BASELINE_PAGE = b"""<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<script>
+const worker = new Worker(URL.createObjectURL(new Blob([`
+  import { loadPyodide } from "${location.origin}/vendor/pyodide/pyodide.mjs";
+  const pyodide = await loadPyodide({ indexURL: "${location.origin}/vendor/pyodide/" });
+  await pyodide.loadPackage("numpy");
+  pyodide.runPython("import numpy");
+  postMessage("ready");
+`], { type: "text/javascript" })), { type: "module" });
+window.baselineReady = new Promise(
+  (resolve) => worker.onmessage = () => resolve(performance.now()));
+</script></head><body>baseline</body></html>"""
+
+INPUT_LATENCY_JS = """async (count) => {
+  const canvas = document.querySelector("[data-testid='draw-grid']");
+  const rect = canvas.getBoundingClientRect();
+  const samples = [];
+  // Listeners run in order: the probability bars were updated before this one runs.
+  const painted = () => new Promise((resolve) => {
+    const off = window.mlpvis.bridge.on("result", () => {
+      off();
+      const updated = performance.now();
+      requestAnimationFrame(() => setTimeout(() => resolve([updated, performance.now()])));
+    });
+  });
+  for (let i = 0; i < count; i++) {
+    await window.mlpvis.clear();
+    const x = rect.left + rect.width * (0.3 + 0.4 * (i % 5) / 4);
+    const y = rect.top + rect.height * 0.5;
+    const done = painted();
+    const start = performance.now();
+    const options = { clientX: x, clientY: y, button: 0, buttons: 1, pointerId: 1,
+                      pointerType: "mouse", bubbles: true };
+    canvas.dispatchEvent(new PointerEvent("pointerdown", options));
+    const [updated, frame] = await done;
+    samples.push([updated - start, frame - start]);
+    canvas.dispatchEvent(new PointerEvent("pointerup", options));
+  }
+  return samples;
+}"""
+
+
+def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
+    """Run the page and the baseline in alternation, each in a fresh browser context."""
+    page_ready, baseline_ready, grid_ready, reload_ready = [], [], [], []
+    latency, frame_latency, forward = [], [], []
+    with serve_site({"/bench-baseline.html": BASELINE_PAGE}) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 900, "height": 640})
+            page = context.new_page()
+            page.goto(url + "bench-baseline.html")
+            baseline_ready.append(page.evaluate("window.baselineReady") / 1000)
+            context.close()
+
+            context = browser.new_context(viewport={"width": 900, "height": 640})
+            page = context.new_page()
+            page.goto(url)
+            grid_ready.append(
+                page.evaluate(
+                    "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
+                )
+                / 1000
+            )
+            page_ready.append(
+                page.evaluate("window.mlpvis.ready.then(() => performance.now())") / 1000
+            )
+            page.reload()
+            reload_ready.append(
+                page.evaluate("window.mlpvis.ready.then(() => performance.now())") / 1000
+            )
+            for updated, frame in page.evaluate(INPUT_LATENCY_JS, latency_samples):
+                latency.append(updated)
+                frame_latency.append(frame)
+            pixels = [0.0] * 784
+            for row in range(4, 24):
+                pixels[row * 28 + 14] = 1.0
+            forward.append(
+                page.evaluate(
+                    "([p, n]) => window.mlpvis.bridge.benchForward(p, n)", [pixels, forward_repeats]
+                )["medianMs"]
+            )
+            context.close()
+        browser.close()
+    page_summary, baseline_summary = summarize(page_ready), summarize(baseline_ready)
+    return {
+        "machine": machine(),
+        "cold_ready_s": page_summary,
+        "baseline_pyodide_numpy_s": baseline_summary,
+        "boot_ratio_to_baseline": page_summary["median"] / baseline_summary["median"],
+        "grid_drawable_s": summarize(grid_ready),
+        "warm_reload_ready_s": summarize(reload_ready),
+        "input_to_probabilities_ms": summarize(latency),
+        "input_to_next_frame_ms": summarize(frame_latency),
+        "worker_forward_ms": summarize(forward),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="fresh-browser runs (default 5)")
+    parser.add_argument("--quick", action="store_true", help="smoke mode: one short run")
+    parser.add_argument("--out", type=Path, default=Path("bench/out/page.json"))
+    args = parser.parse_args(argv)
+    runs, samples, repeats = (1, 5, 20) if args.quick else (args.runs, 30, 300)
+    results = measure(runs, samples, repeats)
+    results["quick"] = args.quick
+    save(args.out, results)
+    print_table(
+        "Page (Debian Chromium, headless)",
+        [
+            ("cold page-open → ready", results["cold_ready_s"], "s"),
+            ("baseline: bare Pyodide + import numpy", results["baseline_pyodide_numpy_s"], "s"),
+            ("boot ratio page / baseline", results["boot_ratio_to_baseline"], "×"),
+            ("grid drawable (DOMContentLoaded)", results["grid_drawable_s"], "s"),
+            ("warm reload → ready", results["warm_reload_ready_s"], "s"),
+            ("input event → probabilities in the DOM", results["input_to_probabilities_ms"], "ms"),
+            ("input event → next frame (incl. 3D render)", results["input_to_next_frame_ms"], "ms"),
+            ("forward pass in the worker", results["worker_forward_ms"], "ms"),
+        ],
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Drawing with a real mouse drives live predictions; erase, clear and blank behave."""
+
+from __future__ import annotations
+
+GRID = "[data-testid='draw-grid']"
+
+
+def probabilities(page) -> list[float]:
+    return page.eval_on_selector_all(
+        "[data-testid^='prob-']", "items => items.map(i => parseFloat(i.dataset.p))"
+    )
+
+
+def ink(page) -> float:
+    return page.evaluate("Array.from(window.mlpvis.getPixels()).reduce((a, b) => a + b, 0)")
+
+
+def stroke(page, points, button="left"):
+    box = page.locator(GRID).bounding_box()
+    to_page = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
+    page.mouse.move(*to_page[0])
+    page.mouse.down(button=button)
+    for point in to_page[1:]:
+        page.mouse.move(*point, steps=8)
+    page.mouse.up(button=button)
+
+
+def wait_for_prediction(page):
+    page.wait_for_function(
+        "document.querySelector(\"[data-testid='prediction']\").textContent !== ''"
+    )
+
+
+def test_blank_grid_shows_no_prediction(open_page, probe):
+    page = open_page()
+    assert page.get_by_test_id("prediction").text_content() == ""
+    assert probabilities(page) == [0.0] * 10
+    result = page.evaluate("window.mlpvis.predict()")
+    assert result["blank"] is True and result["label"] is None
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_mouse_drawing_changes_probabilities_live(open_page, probe):
+    page = open_page()
+    stroke(page, [(0.5, 0.2), (0.5, 0.8)])
+    wait_for_prediction(page)
+    first = probabilities(page)
+    assert abs(sum(first) - 1) < 1e-3
+    assert ink(page) > 10
+    stroke(page, [(0.2, 0.2), (0.8, 0.2), (0.3, 0.85)])
+    page.wait_for_function(
+        "(before) => Array.from(document.querySelectorAll(\"[data-testid^='prob-']\"))"
+        ".some((item, i) => Math.abs(parseFloat(item.dataset.p) - before[i]) > 1e-4)",
+        arg=first,
+    )
+    top = max(range(10), key=lambda i: probabilities(page)[i])
+    assert page.get_by_test_id("prediction").text_content() == str(top)
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_right_button_erases(open_page):
+    page = open_page()
+    stroke(page, [(0.3, 0.5), (0.7, 0.5)])
+    wait_for_prediction(page)
+    drawn = ink(page)
+    assert drawn > 5
+    stroke(page, [(0.25, 0.5), (0.75, 0.5)], button="right")
+    page.wait_for_function(
+        "document.querySelector(\"[data-testid='prediction']\").textContent === ''"
+    )
+    assert ink(page) == 0
+
+
+def test_clear_resets_everything(open_page, probe):
+    page = open_page()
+    stroke(page, [(0.5, 0.2), (0.5, 0.8)])
+    wait_for_prediction(page)
+    page.get_by_test_id("clear").click()
+    page.wait_for_function(
+        "document.querySelector(\"[data-testid='prediction']\").textContent === ''"
+    )
+    assert ink(page) == 0
+    assert probabilities(page) == [0.0] * 10
+    assert probe.console_errors == []
+
+
+def test_public_api(open_page):
+    page = open_page()
+    result = page.evaluate(
+        """async () => {
+            const pixels = new Float32Array(784);
+            for (let row = 4; row < 24; row++) pixels[row * 28 + 14] = 1;
+            await window.mlpvis.setPixels(pixels);
+            const back = window.mlpvis.getPixels();
+            const prediction = await window.mlpvis.predict();
+            return { ink: back.reduce((a, b) => a + b, 0), prediction,
+                     shown: document.querySelector("[data-testid='prediction']").textContent };
+        }"""
+    )
+    prediction = result["prediction"]
+    assert result["ink"] == 20
+    assert prediction["blank"] is False
+    assert len(prediction["probabilities"]) == 10
+    assert [len(a) for a in prediction["activations"]] == [128, 64, 10]
+    assert result["shown"] == prediction["label"]
+    assert abs(sum(prediction["probabilities"]) - 1) < 1e-5
+    assert page.evaluate("window.mlpvis.clear().then(() => window.mlpvis.predict())")["blank"]
+
+
+def test_fast_drawing_keeps_only_the_latest_pass(open_page):
+    page = open_page()
+    outcome = page.evaluate(
+        """async () => {
+            const calls = [];
+            for (let i = 0; i < 40; i++) {
+                const pixels = new Float32Array(784);
+                pixels[300 + i] = 1;
+                calls.push(window.mlpvis.setPixels(pixels));
+            }
+            const results = await Promise.all(calls);
+            const last = results[results.length - 1];
+            const expected = await window.mlpvis.predict();
+            return { distinct: new Set(results).size, same: JSON.stringify(Array.from(
+                last.probabilities)) === JSON.stringify(expected.probabilities) };
+        }"""
+    )
+    assert outcome["distinct"] < 40  # superseded requests were never computed
+    assert outcome["same"]
