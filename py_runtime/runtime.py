@@ -14,6 +14,7 @@ import numpy as np
 from .connections import top_incoming
 from .export_format import Model, parse_export
 from .forward import forward, is_blank
+from .preprocess import preprocess
 
 
 class Runtime:
@@ -22,6 +23,7 @@ class Runtime:
     def __init__(self) -> None:
         self.model: Model | None = None
         self.pixels = np.zeros(784, dtype=np.float32)
+        self.network_input = self.pixels
         self.last = None
 
     def load(self, raw: str | bytes) -> str:
@@ -32,6 +34,7 @@ class Runtime:
         model = parse_export(raw)
         self.model = model
         self.pixels = np.zeros(model.architecture[0], dtype=np.float32)
+        self.network_input = self.pixels
         self.last = None
         return json.dumps(model.summary())
 
@@ -39,20 +42,25 @@ class Runtime:
         """The preallocated pixel buffer the worker writes into before ``predict``."""
         return self.pixels
 
-    def predict(self) -> np.ndarray:
-        """Forward pass of ``input_buffer()``.
+    def predict(self, mnist_style: bool = False) -> np.ndarray:
+        """Forward pass of ``input_buffer()``, optionally MNIST-style preprocessed first.
 
         Returns one flat float32 array: ``[blank, probabilities..., then for each layer
-        its weighted sums followed by its activations]``; widths follow the architecture.
+        its weighted sums followed by its activations, then the pixels the network saw]``;
+        widths follow the architecture.
         """
         model = self._require_model()
-        result = forward(model, self.pixels)
+        self.network_input = self.pixels
+        if mnist_style:
+            self.network_input = preprocess(self.pixels, tuple(model.image_shape))
+        result = forward(model, self.network_input)
         self.last = result
         parts = [np.array([1.0 if is_blank(self.pixels) else 0.0], dtype=np.float32)]
         parts.append(result.probabilities.astype(np.float32))
         for z, a in zip(result.pre_activations, result.activations[1:], strict=True):
             parts.append(z.astype(np.float32))
             parts.append(a.astype(np.float32))
+        parts.append(self.network_input)
         return np.concatenate(parts)
 
     def connections(self, n: int, mode: str = "weight") -> np.ndarray:
@@ -83,7 +91,7 @@ class Runtime:
 
     def _layer_inputs(self, index: int) -> np.ndarray:
         if index == 0:
-            return self.pixels
+            return self.network_input
         if self.last is None:
             self.predict()
         return self.last.activations[index]

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from py_runtime import ExportError, forward, random_export, validate_export
+from py_runtime.preprocess import preprocess
 from py_runtime.runtime import Runtime
 
 
@@ -20,12 +21,28 @@ def test_predict_returns_the_documented_flat_layout():
     runtime.input_buffer()[:] = pixels
     flat = runtime.predict()
     assert flat.dtype == np.float32
-    assert flat.shape == (1 + 10 + 2 * 16 + 2 * 10,)
+    assert flat.shape == (1 + 10 + 2 * 16 + 2 * 10 + 784,)
     expected = forward(validate_export(document), pixels)
     assert flat[0] == 0.0  # not blank
     np.testing.assert_allclose(flat[1:11], expected.probabilities, rtol=1e-6)
     np.testing.assert_allclose(flat[11:27], expected.pre_activations[0], rtol=1e-6)
     np.testing.assert_allclose(flat[27:43], expected.activations[1], rtol=1e-6)
+    np.testing.assert_array_equal(flat[-784:], pixels)
+
+
+def test_mnist_style_preprocessing_feeds_the_network_the_centred_digit():
+    document = random_export([784, 16, 10], seed=4)
+    runtime = Runtime()
+    runtime.load(json.dumps(document))
+    corner = np.zeros((28, 28), dtype=np.float32)
+    corner[1:8, 2:4] = 1.0
+    runtime.input_buffer()[:] = corner.reshape(-1)
+    flat = runtime.predict(mnist_style=True)
+    seen = flat[-784:]
+    np.testing.assert_allclose(seen, preprocess(corner))
+    expected = forward(validate_export(document), seen)
+    np.testing.assert_allclose(flat[1:11], expected.probabilities, rtol=1e-6)
+    np.testing.assert_array_equal(runtime.input_buffer(), corner.reshape(-1))  # untouched
 
 
 def test_blank_input_is_flagged():

@@ -1,0 +1,242 @@
+"""`make bench`: run every benchmark the same way, collect bench/results.json, write
+docs/benchmarks.md (tables, headline ratios, a plot).
+
+    python bench/run_all.py [--quick] [--only page scene training recognition]
+
+Each benchmark also runs alone (`python bench/bench_<name>.py --help`). The smoke mode
+(`--quick`, `make bench QUICK=1`) takes seconds, writes under bench/out/quick/ and leaves
+bench/results.json and docs/benchmarks.md alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import ROOT, machine
+from bench.common import write_json as save
+
+BENCHMARKS = {
+    "page": "bench/bench_page.py",
+    "scene": "bench/bench_scene.py",
+    "training": "bench/bench_training.py",
+    "recognition": "bench/bench_recognition.py",
+}
+TITLES = {
+    "page": "Page (Debian Chromium, headless, fresh browser contexts)",
+    "scene": "3D scene (Three.js, SwiftShader WebGL)",
+    "training": "Training (PyTorch, CPU)",
+    "recognition": "Recognition (default model, held-out digits)",
+}
+
+
+def run(names: list[str], quick: bool, out_dir: Path) -> dict:
+    """Run the named benchmarks one after another; a failure is recorded, not fatal."""
+    results = {}
+    for name in names:
+        out = out_dir / f"{name}.json"
+        command = [sys.executable, BENCHMARKS[name], "--out", str(out)]
+        if quick:
+            command.append("--quick")
+        print(f"\n=== {name}: {' '.join(command[1:])}", flush=True)
+        started = time.perf_counter()
+        completed = subprocess.run(command, cwd=ROOT)
+        seconds = round(time.perf_counter() - started, 1)
+        if completed.returncode != 0 or not out.is_file():
+            results[name] = {"error": f"exit status {completed.returncode}", "seconds": seconds}
+            continue
+        results[name] = json.loads(out.read_text()) | {"seconds": seconds}
+    return results
+
+
+def headlines(results: dict) -> list[str]:
+    """The ratios the README quotes."""
+    lines = []
+    page = results.get("page", {})
+    if "boot_ratio_to_baseline" in page:
+        lines.append(
+            f"Page boot: {page['cold_ready_s']['median']:.2f} s cold to ready, "
+            f"{page['boot_ratio_to_baseline']:.2f}× a bare Pyodide + NumPy page "
+            f"({page['baseline_pyodide_numpy_s']['median']:.2f} s) measured in the same run "
+            "(goal ≤ 1.1×)."
+        )
+        lines.append(
+            f"Input event → probabilities in the DOM: "
+            f"{page['input_to_probabilities_ms']['median']:.1f} ms median; forward pass in "
+            f"the worker: {page['worker_forward_ms']['median']:.2f} ms median."
+        )
+    training = results.get("training", {})
+    if "speedup" in training:
+        lines.append(
+            f"Training epoch: {training['speedup']}× faster than the canonical "
+            "DataLoader(ToTensor(), Normalize()) loop over the same data (goal ≥ 10×)."
+        )
+    recognition = results.get("recognition", {})
+    if "shifted_scaled" in recognition:
+        lines.append(
+            "Recognition of shifted/scaled digits: "
+            f"{100 * recognition['shifted_scaled']['raw']:.1f} % raw → "
+            f"{100 * recognition['shifted_scaled']['preprocessed']:.1f} % with MNIST-style "
+            f"preprocessing (unmodified digits: {100 * recognition['original']['raw']:.1f} %)."
+        )
+    return lines
+
+
+def rows(value, prefix: str = "") -> list[tuple[str, str]]:
+    """Flatten a result into (name, "median (min–max)" or value) rows."""
+    if isinstance(value, dict) and "median" in value and "min" in value:
+        runs = f", {value['runs']} runs" if "runs" in value else ""
+        text = f"{value['median']:.4g} ({value['min']:.4g}–{value['max']:.4g}{runs})"
+        return [(prefix, text)]
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            if key in ("machine", "quick", "seconds", "history"):
+                continue
+            found += rows(item, f"{prefix}.{key}" if prefix else key)
+        return found
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        found = []
+        for index, item in enumerate(value):
+            label = item.get("pipeline") or item.get("path") or item.get("name") or str(index)
+            found += rows(item, f"{prefix}[{label}]")
+        return found
+    if isinstance(value, float):
+        return [(prefix, f"{value:.4g}")]
+    if isinstance(value, int | str | bool) or value is None:
+        return [(prefix, str(value))]
+    return [(prefix, json.dumps(value))]
+
+
+def plot(results: dict, path: Path) -> bool:
+    """Bar charts: page boot vs baseline, training epoch time per pipeline."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    page, training = results.get("page", {}), results.get("training", {})
+    panels = []
+    if "cold_ready_s" in page:
+        panels.append(
+            (
+                "Cold page-open → ready (s)",
+                ["bare Pyodide\n+ NumPy", "this page", "warm reload"],
+                [
+                    page["baseline_pyodide_numpy_s"],
+                    page["cold_ready_s"],
+                    page["warm_reload_ready_s"],
+                ],
+            )
+        )
+    if "pipelines" in training:
+        panels.append(
+            (
+                "Training epoch (s)",
+                [p["pipeline"].replace(" (", "\n(") for p in training["pipelines"]],
+                [p["epoch_seconds"] for p in training["pipelines"]],
+            )
+        )
+    if not panels:
+        return False
+    figure, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 3.6))
+    for axis, (title, labels, stats) in zip(
+        axes if len(panels) > 1 else [axes], panels, strict=True
+    ):
+        medians = [s["median"] for s in stats]
+        errors = [
+            [m - s["min"] for m, s in zip(medians, stats, strict=True)],
+            [s["max"] - m for m, s in zip(medians, stats, strict=True)],
+        ]
+        axis.bar(range(len(labels)), medians, yerr=errors, capsize=4, color="#3d8bfd")
+        axis.set_xticks(range(len(labels)), labels, fontsize=8)
+        axis.set_title(title, fontsize=10)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    return True
+
+
+def write_markdown(results: dict, path: Path, plot_path: Path | None) -> None:
+    info = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/run_all.py`); raw numbers in `bench/results.json`.",
+        "Medians with min–max over repeated runs on a shared, noisy 2-core machine; every ratio",
+        "compares two things measured in the same run.",
+        "",
+        f"- Date: {info['date']}",
+        f"- Machine: {info['platform']}, {info['cpus']} CPUs, Python {info['python']}",
+    ]
+    for key in ("chromium", "torch", "pyodide", "three"):
+        if info.get(key):
+            lines.append(f"- {key}: {info[key]}")
+    lines += ["", "## Headlines", ""]
+    lines += [f"- {line}" for line in headlines(results)] or ["- (no results)"]
+    if plot_path:
+        lines += ["", f"![benchmarks]({plot_path.name})"]
+    for name, result in results["benchmarks"].items():
+        lines += ["", f"## {TITLES.get(name, name)}", ""]
+        if "error" in result:
+            lines.append(f"Failed: {result['error']}.")
+            continue
+        lines += ["| measure | value |", "|---|---|"]
+        lines += [f"| {key} | {value} |" for key, value in rows(result)]
+        lines.append(f"\n(took {result['seconds']} s)")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def versions() -> dict:
+    """Versions of what was measured."""
+    found = {}
+    try:
+        output = subprocess.run(["chromium", "--version"], capture_output=True, text=True)
+        found["chromium"] = output.stdout.strip()
+    except OSError:
+        pass
+    for name in ("pyodide", "three"):
+        manifest = ROOT / "node_modules" / name / "package.json"
+        if manifest.is_file():
+            found[name] = json.loads(manifest.read_text())["version"]
+    try:
+        import torch
+
+        found["torch"] = torch.__version__
+    except ImportError:
+        pass
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke mode (seconds)")
+    parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), default=list(BENCHMARKS))
+    args = parser.parse_args(argv)
+    out_dir = ROOT / "bench" / "out" / ("quick" if args.quick else "")
+    benchmarks = run(args.only, args.quick, out_dir)
+    results = {"machine": machine() | versions(), "quick": args.quick, "benchmarks": benchmarks}
+    if args.quick:
+        save(out_dir / "results.json", results)
+    else:
+        save(ROOT / "bench" / "results.json", results)
+        plot_path = ROOT / "docs" / "benchmarks.png"
+        drew = plot(benchmarks, plot_path)
+        write_markdown(results, ROOT / "docs" / "benchmarks.md", plot_path if drew else None)
+        print("\nwrote bench/results.json and docs/benchmarks.md")
+    print("\n".join(headlines(benchmarks)))
+    failed = [name for name, result in benchmarks.items() if "error" in result]
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

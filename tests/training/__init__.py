@@ -1,0 +1,1 @@
+"""Tests of the native training CLI, its data preparation and the committed defaults."""
