@@ -70,10 +70,11 @@ def site_url(test_data_dir) -> str:
 
 
 @pytest.fixture(scope="session")
-def default_export_url(site_url, test_data_dir) -> str:
-    """The page's default model when it is committed, else a fixed-seed random export."""
+def default_export_url(site_url, test_data_dir) -> str | None:
+    """None when the page's default model is committed (the page loads it by itself),
+    else a fixed-seed random export for ``?weights=``."""
     if (SITE / "exports" / "sample_mlp_weights.json").is_file():
-        return "exports/sample_mlp_weights.json"
+        return None
     (test_data_dir / "random.json").write_text(json.dumps(random_export(seed=0)))
     return "test-data/random.json"
 
@@ -142,10 +143,10 @@ def open_page(page, probe, site_url, default_export_url):
     page.on("pageerror", lambda error: probe.page_errors.append(str(error)))
 
     def open_(query: str = "", wait_for: str = "ready"):
-        if "weights=" not in query:
+        if default_export_url and "weights=" not in query:
             separator = "&" if query else ""
             query = f"weights={default_export_url}{separator}{query}"
-        page.goto(f"{site_url}?{query}")
+        page.goto(f"{site_url}?{query}" if query else site_url)
         page.wait_for_selector(f"html[data-runtime='{wait_for}']", timeout=BOOT_TIMEOUT_MS)
         return page
 

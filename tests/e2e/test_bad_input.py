@@ -11,7 +11,7 @@ import pytest
 
 from py_runtime import random_export
 
-from .test_drawing import stroke, wait_for_prediction
+from .helpers import stroke, wait_for_prediction
 
 
 def _nan_export() -> dict:

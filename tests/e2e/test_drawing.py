@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-GRID = "[data-testid='draw-grid']"
-
-
-def probabilities(page) -> list[float]:
-    return page.eval_on_selector_all(
-        "[data-testid^='prob-']", "items => items.map(i => parseFloat(i.dataset.p))"
-    )
-
-
-def ink(page) -> float:
-    return page.evaluate("Array.from(window.mlpvis.getPixels()).reduce((a, b) => a + b, 0)")
-
-
-def stroke(page, points, button="left"):
-    box = page.locator(GRID).bounding_box()
-    to_page = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
-    page.mouse.move(*to_page[0])
-    page.mouse.down(button=button)
-    for point in to_page[1:]:
-        page.mouse.move(*point, steps=8)
-    page.mouse.up(button=button)
-
-
-def wait_for_prediction(page):
-    page.wait_for_function(
-        "document.querySelector(\"[data-testid='prediction']\").textContent !== ''"
-    )
+from .helpers import (
+    ink,
+    probabilities,
+    stroke,
+    wait_for_no_prediction,
+    wait_for_prediction,
+)
 
 
 def test_blank_grid_shows_no_prediction(open_page, probe):
@@ -65,9 +45,7 @@ def test_right_button_erases(open_page):
     drawn = ink(page)
     assert drawn > 5
     stroke(page, [(0.25, 0.5), (0.75, 0.5)], button="right")
-    page.wait_for_function(
-        "document.querySelector(\"[data-testid='prediction']\").textContent === ''"
-    )
+    wait_for_no_prediction(page)
     assert ink(page) == 0
 
 
@@ -76,9 +54,7 @@ def test_clear_resets_everything(open_page, probe):
     stroke(page, [(0.5, 0.2), (0.5, 0.8)])
     wait_for_prediction(page)
     page.get_by_test_id("clear").click()
-    page.wait_for_function(
-        "document.querySelector(\"[data-testid='prediction']\").textContent === ''"
-    )
+    wait_for_no_prediction(page)
     assert ink(page) == 0
     assert probabilities(page) == [0.0] * 10
     assert probe.console_errors == []

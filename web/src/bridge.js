@@ -14,6 +14,7 @@ export class RuntimeBridge {
     this.listeners = { stage: [], fatal: [], model: [], result: [] };
     this.model = null;
     this.fatalError = null;
+    this.options = { mnistStyle: true }; // MNIST-style preprocessing before the forward pass
     this.inFlight = null; // the predict request the worker is working on
     this.queued = null; // the latest pixels waiting for it: { pixels, waiters }
     worker.addEventListener("message", (event) => this.onMessage(event.data));
@@ -80,7 +81,8 @@ export class RuntimeBridge {
     this.queued = null;
     this.inFlight = job;
     const started = performance.now();
-    this.request(REQUEST.PREDICT, { pixels: job.pixels }, [job.pixels.buffer])
+    const payload = { pixels: job.pixels, mnistStyle: this.options.mnistStyle };
+    this.request(REQUEST.PREDICT, payload, [job.pixels.buffer])
       .then((flat) => {
         const result = {
           ...splitPrediction(flat, this.model.architecture),
@@ -112,6 +114,11 @@ export class RuntimeBridge {
 
   timings() {
     return this.request(REQUEST.TIMINGS, {});
+  }
+
+  /** Benchmark the forward pass inside the worker (median over `repeats` runs). */
+  benchForward(pixels, repeats = 200) {
+    return this.request(REQUEST.BENCH_FORWARD, { pixels: new Float32Array(pixels), repeats });
   }
 
   request(type, payload, transfer = []) {

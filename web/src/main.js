@@ -1,61 +1,212 @@
-// The page: wires the drawing grid, the runtime bridge and the views, and exposes
-// the public automation API on `window.mlpvis`.
+// The page: wires the drawing grid, the runtime bridge, the views and the 3D scene, owns the
+// page state (model, settings, drawing; mirrored in the URL hash) and exposes the public
+// automation API on `window.mlpvis`.
 
 import { RuntimeBridge } from "./bridge.js";
+import { mountScene } from "./scene/index.js";
 import { DrawGrid } from "./ui/draw-grid.js";
+import { NetworkInputView } from "./ui/network-input.js";
 import { ProbabilityView } from "./ui/probabilities.js";
+import { SampleDigits } from "./ui/samples.js";
 import { StatusView } from "./ui/status.js";
+import { applyStrings, TEXT } from "./ui/strings.js";
+import { TimelineView } from "./ui/timeline.js";
+import { decodeDrawing, encodeDrawing, readHash, urlWithState } from "./url-state.js";
 
 const DEFAULT_WEIGHTS = "exports/sample_mlp_weights.json";
+const HASH_DELAY_MS = 250;
 
+applyStrings(document);
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
-const params = new URLSearchParams(window.location.search);
-const requestedWeights = params.get("weights") || DEFAULT_WEIGHTS;
+const shared = readHash();
+const requestedWeights =
+  shared.w || new URLSearchParams(window.location.search).get("weights") || DEFAULT_WEIGHTS;
 
 const worker =
   window.__mlpvisWorker ?? new Worker(new URL("./worker/worker.js", import.meta.url), { type: "module" });
 const bridge = new RuntimeBridge(worker);
 const status = new StatusView(document);
-const probabilities = new ProbabilityView(byTestId("probabilities"), byTestId("prediction"));
-let isReady = false;
+const probabilities = new ProbabilityView(
+  byTestId("probabilities"),
+  byTestId("prediction"),
+  byTestId("announcer"),
+);
+const networkInput = new NetworkInputView(byTestId("network-input"));
 
-const grid = new DrawGrid(byTestId("draw-grid"), { onChange: () => refresh() });
+/** The page state: one owner, mirrored in the URL hash. */
+const state = {
+  ready: false,
+  weightsUrl: requestedWeights, // the main export (its timeline belongs to it)
+  snapshot: null, // index in the timeline when a snapshot is loaded instead
+};
+
+const grid = new DrawGrid(byTestId("draw-grid"), { onChange: () => changed() });
+const undoButton = byTestId("undo");
+const eraseButton = byTestId("erase-mode");
+const brushInput = byTestId("brush-size");
+const preprocessToggle = byTestId("preprocess");
+
 byTestId("clear").addEventListener("click", () => grid.clear());
+undoButton.addEventListener("click", () => grid.undo());
+eraseButton.addEventListener("click", () => setEraseMode(eraseButton.ariaPressed !== "true"));
+brushInput.addEventListener("input", () => {
+  grid.setBrushSize(Number(brushInput.value));
+  saveHash();
+});
+preprocessToggle.addEventListener("change", () => {
+  bridge.options.mnistStyle = preprocessToggle.checked;
+  changed();
+});
+document.addEventListener("keydown", (event) => {
+  const typing = event.target.closest?.("input[type=text], textarea");
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z" && !typing) {
+    event.preventDefault();
+    grid.undo();
+  }
+});
+byTestId("share").addEventListener("click", () => share());
+
+function setEraseMode(on) {
+  grid.setEraseMode(on);
+  eraseButton.ariaPressed = String(on);
+}
+
+const samples = new SampleDigits(byTestId("samples"), (pixels) => grid.setPixels(pixels));
+const timeline = new TimelineView(byTestId("timeline-panel"), async (entry, index) => {
+  try {
+    await bridge.loadWeights(entry.url);
+  } catch (error) {
+    status.showError(TEXT.timelineFailed(error.message));
+    throw error;
+  }
+  state.snapshot = index === timeline.entries.length - 1 ? null : index;
+  status.hideError();
+  saveHash();
+  await refresh();
+});
 
 bridge.on("stage", (event) => status.stage(event));
 bridge.on("fatal", (message) => status.fatal(message));
 bridge.on("model", (summary) => {
   probabilities.setLabels(summary.labels);
   status.model(summary);
+  samples.setSource(new URL(`exports/samples/${summary.dataset}.bin`, document.baseURI).href, summary.labels);
 });
-bridge.on("result", (result) => probabilities.show(result));
+bridge.on("result", (result) => {
+  probabilities.show(result);
+  networkInput.show(result.input);
+});
 
 /** Predict the current drawing (latest wins); errors go to the banner. */
 function refresh() {
-  if (!isReady) return Promise.resolve(null);
+  if (!state.ready) return Promise.resolve(null);
   return bridge.predict(grid.pixels).catch((error) => {
     status.showError(error.message);
     return null;
   });
 }
 
-const ready = bridge.init(requestedWeights, DEFAULT_WEIGHTS).then(({ summary, warning }) => {
-  isReady = true;
+function changed() {
+  saveHash();
+  return refresh();
+}
+
+// ---- the URL hash: drawing, model, settings ----
+
+let hashTimer = null;
+function saveHash() {
+  clearTimeout(hashTimer);
+  hashTimer = setTimeout(async () => {
+    window.history.replaceState(null, "", await shareUrl());
+  }, HASH_DELAY_MS);
+}
+
+async function shareUrl() {
+  const ink = grid.pixels.some((value) => value > 0);
+  const sceneSettings = scene.settings?.() ?? {};
+  return urlWithState({
+    d: ink ? await encodeDrawing(grid.pixels) : "",
+    w: state.weightsUrl === DEFAULT_WEIGHTS ? "" : state.weightsUrl,
+    t: state.snapshot ?? "",
+    p: preprocessToggle.checked ? "" : "0",
+    b: brushInput.value === "2" ? "" : brushInput.value,
+    n: sceneSettings.topN ?? "",
+    m: sceneSettings.mode ?? "",
+  });
+}
+
+async function share() {
+  clearTimeout(hashTimer);
+  const url = await shareUrl();
+  window.history.replaceState(null, "", url);
+  const notice = byTestId("notice");
+  try {
+    await navigator.clipboard.writeText(url);
+    notice.textContent = TEXT.shareCopied;
+  } catch {
+    notice.textContent = `${TEXT.shareFailed} ${url}`;
+  }
+  notice.hidden = false;
+  setTimeout(() => (notice.hidden = true), 4000);
+  return url;
+}
+
+async function restoreSettings() {
+  if (shared.p === "0") preprocessToggle.checked = false;
+  bridge.options.mnistStyle = preprocessToggle.checked;
+  if (shared.b) {
+    brushInput.value = shared.b;
+    grid.setBrushSize(Number(shared.b));
+  }
+  if (shared.d) {
+    try {
+      grid.setPixels(await decodeDrawing(shared.d, grid.pixels.length));
+      grid.history.length = 0;
+    } catch (error) {
+      status.showError(`The drawing in this link could not be read: ${error.message}`);
+    }
+  }
+}
+const restored = restoreSettings();
+
+// ---- boot ----
+
+const ready = bridge.init(requestedWeights, DEFAULT_WEIGHTS).then(async ({ summary, warning }) => {
+  if (warning) {
+    status.showError(TEXT.defaultInstead(warning));
+    state.weightsUrl = DEFAULT_WEIGHTS;
+  }
+  timeline.setTimeline(summary.timeline, new URL(state.weightsUrl, document.baseURI));
+  await restored;
+  state.ready = true;
   status.ready(summary);
-  if (warning) status.showError(`${warning}\nShowing the default model instead.`);
+  if (shared.t && !timeline.root.hidden) await timeline.request(Number(shared.t));
   refresh();
   return summary;
 });
 ready.catch(() => {}); // the fatal event already shows the reason in the page
 
+// The 3D scene mounts after the runtime's init request is sent; it loads three lazily.
+const scene = mountScene(byTestId("scene-container"), {
+  bridge,
+  getPixels: () => grid.getPixels(),
+  initialSettings: { topN: shared.n ? Number(shared.n) : undefined, mode: shared.m },
+  onSettingsChange: () => saveHash(),
+});
+
+/** Load another export (and its timeline); a rejected file keeps the current model. */
 async function loadWeights(url) {
   try {
     const summary = await bridge.loadWeights(url);
+    state.weightsUrl = url;
+    state.snapshot = null;
+    timeline.setTimeline(summary.timeline, new URL(url, document.baseURI));
     status.hideError();
+    saveHash();
     await refresh();
     return summary;
   } catch (error) {
-    status.showError(`${error.message}\nThe current model is still loaded.`);
+    status.showError(TEXT.stillLoaded(error.message));
     throw error;
   }
 }
@@ -67,6 +218,7 @@ function plain(result) {
     probabilities: Array.from(result.probabilities),
     activations: result.activations.map((layer) => Array.from(layer)),
     preActivations: result.preActivations.map((layer) => Array.from(layer)),
+    input: Array.from(result.input),
   };
 }
 
@@ -88,11 +240,19 @@ window.mlpvis = {
     grid.clear();
     return refresh();
   },
+  undo() {
+    grid.undo();
+    return refresh();
+  },
   async predict() {
     await ready;
     return plain(await bridge.predict(grid.pixels));
   },
   loadWeights,
+  loadSample: (label = null) => samples.pick(label),
+  selectSnapshot: (index) => timeline.request(index),
+  shareUrl,
   model: () => bridge.model,
   timings: () => bridge.timings(),
+  sceneStats: () => scene.stats(),
 };

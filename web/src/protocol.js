@@ -12,6 +12,7 @@ export const REQUEST = Object.freeze({
   CONNECTIONS: "connections", // { n, mode } → Float32Array (see splitConnections)
   LAYER: "layer", // { layer } → { weight: Float32Array, bias: Float32Array }
   TIMINGS: "timings", // {} → { boot stage timings in ms }
+  BENCH_FORWARD: "benchForward", // { repeats } → { medianMs, minMs, maxMs } of the forward pass
 });
 
 export const EVENT = Object.freeze({
@@ -24,7 +25,8 @@ export const STAGES = Object.freeze(["runtime", "numpy", "weights"]);
 
 /**
  * Split the worker's flat prediction buffer:
- * [blank, probabilities[out], then for each layer: preActivations[w], activations[w]].
+ * [blank, probabilities[out], then for each layer: preActivations[w], activations[w],
+ *  then the network's input pixels[in] (after MNIST-style preprocessing when it is on)].
  */
 export function splitPrediction(flat, architecture) {
   const out = architecture[architecture.length - 1];
@@ -38,7 +40,8 @@ export function splitPrediction(flat, architecture) {
     activations.push(flat.subarray(offset + width, offset + 2 * width));
     offset += 2 * width;
   }
-  return { blank, probabilities, preActivations, activations };
+  const input = flat.subarray(offset, offset + architecture[0]);
+  return { blank, probabilities, preActivations, activations, input };
 }
 
 /**

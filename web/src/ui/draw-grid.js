@@ -1,9 +1,12 @@
-// The 28×28 drawing grid: pointer input (mouse, touch, pen) → pixels in [0, 1].
-// Left button, touch and pen draw; the right button and a pen's eraser end erase.
+// The 28×28 drawing grid: pointer and keyboard input → pixels in [0, 1].
+// Left button, touch and pen draw; the right button, a pen's eraser end and the erase mode
+// erase. Strokes are interpolated between pointer events and have soft edges, like MNIST's
+// pen strokes. Every stroke (and clear) can be undone.
 
-const BRUSH_RADIUS = 1.35; // in cells: a soft round brush, like MNIST's pen strokes
+export const BRUSH_SIZES = Object.freeze({ 1: 0.95, 2: 1.35, 3: 1.9 }); // radius in cells
 const BRUSH_SOFTNESS = 0.8; // cells over which the edge fades out
 const STEP = 0.25; // interpolation step between pointer events, in cells
+const UNDO_LIMIT = 100;
 
 export class DrawGrid {
   /**
@@ -16,6 +19,10 @@ export class DrawGrid {
     this.onChange = onChange;
     this.pixels = new Float32Array(size * size);
     this.stroke = null; // { erase, x, y, pointerId }
+    this.brushRadius = BRUSH_SIZES[2];
+    this.eraseMode = false; // touch and pen erase instead of drawing
+    this.history = []; // pixel snapshots taken before each stroke, for undo
+    this.cursor = null; // keyboard cursor { x, y } in cells, shown while focused
     this.context = canvas.getContext("2d");
     this.cells = document.createElement("canvas");
     this.cells.width = this.cells.height = size;
@@ -34,14 +41,71 @@ export class DrawGrid {
     for (const name of ["pointerup", "pointercancel", "lostpointercapture"]) {
       canvas.addEventListener(name, (event) => this.end(event));
     }
+    canvas.addEventListener("keydown", (event) => this.key(event));
+    canvas.addEventListener("focus", () => {
+      this.cursor ??= { x: Math.floor(this.size / 2), y: Math.floor(this.size / 2) };
+      this.redraw();
+    });
+    canvas.addEventListener("blur", () => this.redraw());
+  }
+
+  /** Brush size 1 (fine), 2 (default) or 3 (bold). */
+  setBrushSize(size) {
+    this.brushRadius = BRUSH_SIZES[size] ?? BRUSH_SIZES[2];
+  }
+
+  setEraseMode(on) {
+    this.eraseMode = Boolean(on);
+  }
+
+  remember() {
+    this.history.push(new Float32Array(this.pixels));
+    if (this.history.length > UNDO_LIMIT) this.history.shift();
+  }
+
+  /** Undo the last stroke (or clear); returns false when there is nothing to undo. */
+  undo() {
+    const previous = this.history.pop();
+    if (!previous) return false;
+    this.pixels.set(previous);
+    this.changed();
+    return true;
+  }
+
+  /** Keyboard drawing: arrows move the cursor, Space/Enter draw, Delete/Backspace erase. */
+  key(event) {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    this.cursor ??= { x: Math.floor(this.size / 2), y: Math.floor(this.size / 2) };
+    const paint = event.key === " " || event.key === "Enter";
+    const erase = event.key === "Delete" || event.key === "Backspace";
+    if (moves[event.key]) {
+      const [dx, dy] = moves[event.key];
+      this.cursor.x = Math.min(this.size - 1, Math.max(0, this.cursor.x + dx));
+      this.cursor.y = Math.min(this.size - 1, Math.max(0, this.cursor.y + dy));
+      if (event.shiftKey) this.stampCell(this.cursor, false);
+      else this.redraw();
+    } else if (paint || erase) {
+      this.remember();
+      this.stampCell(this.cursor, erase);
+    } else {
+      return;
+    }
+    event.preventDefault();
+  }
+
+  stampCell({ x, y }, erase) {
+    this.stamp(x + 0.5, y + 0.5, erase);
+    this.changed();
   }
 
   start(event) {
     if (event.button !== 0 && event.button !== 2 && event.button !== 5) return;
     event.preventDefault();
     this.canvas.setPointerCapture?.(event.pointerId);
-    const erase = event.button === 2 || event.button === 5 || (event.buttons & 32) !== 0;
+    const eraser = event.button === 2 || event.button === 5 || (event.buttons & 32) !== 0;
+    const erase = eraser || (this.eraseMode && event.pointerType !== "mouse");
     const { x, y } = this.cellPoint(event);
+    this.remember();
     this.stroke = { erase, x, y, pointerId: event.pointerId };
     this.stamp(x, y, erase);
     this.changed();
@@ -82,7 +146,8 @@ export class DrawGrid {
   }
 
   stamp(x, y, erase) {
-    const reach = Math.ceil(BRUSH_RADIUS + 1);
+    const radius = this.brushRadius;
+    const reach = Math.ceil(radius + 1);
     const cx = Math.floor(x);
     const cy = Math.floor(y);
     for (let row = cy - reach; row <= cy + reach; row++) {
@@ -90,7 +155,7 @@ export class DrawGrid {
       for (let col = cx - reach; col <= cx + reach; col++) {
         if (col < 0 || col >= this.size) continue;
         const distance = Math.hypot(col + 0.5 - x, row + 0.5 - y);
-        const strength = Math.min(1, Math.max(0, (BRUSH_RADIUS - distance) / BRUSH_SOFTNESS));
+        const strength = Math.min(1, Math.max(0, (radius - distance) / BRUSH_SOFTNESS));
         if (strength <= 0) continue;
         const index = row * this.size + col;
         this.pixels[index] = erase
@@ -106,11 +171,12 @@ export class DrawGrid {
     this.onChange(this.pixels);
   }
 
-  /** Replace every pixel (values are clamped to [0, 1]). */
+  /** Replace every pixel (values are clamped to [0, 1]); undoable. */
   setPixels(values) {
     if (!values || values.length !== this.pixels.length) {
       throw new Error(`setPixels expects ${this.pixels.length} values, got ${values?.length}`);
     }
+    this.remember();
     for (let i = 0; i < values.length; i++) {
       const value = Number(values[i]);
       this.pixels[i] = Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
@@ -123,8 +189,14 @@ export class DrawGrid {
   }
 
   clear() {
+    if (this.pixels.some((value) => value > 0)) this.remember();
     this.pixels.fill(0);
     this.changed();
+  }
+
+  redraw() {
+    this.dirty = true;
+    this.render();
   }
 
   render() {
@@ -153,5 +225,11 @@ export class DrawGrid {
       context.lineTo(width, y);
     }
     context.stroke();
+    if (this.cursor && document.activeElement === this.canvas) {
+      const cell = width / this.size;
+      context.strokeStyle = "#f0b429";
+      context.lineWidth = 2;
+      context.strokeRect(this.cursor.x * cell + 1, this.cursor.y * cell + 1, cell - 2, cell - 2);
+    }
   }
 }

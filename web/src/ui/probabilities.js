@@ -1,14 +1,29 @@
-// The probability bars and the top prediction.
+// The probability bars, the top prediction, and a screen-reader text alternative.
+
+import { TEXT } from "./strings.js";
+
+const ANNOUNCE_DELAY_MS = 600; // let a stroke settle before a screen reader speaks
 
 export class ProbabilityView {
   /**
    * @param {HTMLOListElement} list where the bars go
    * @param {HTMLElement} prediction the top prediction (empty text when there is none)
+   * @param {HTMLElement} [announcer] a polite live region that reads out the top predictions
    */
-  constructor(list, prediction) {
+  constructor(list, prediction, announcer = null) {
     this.list = list;
     this.prediction = prediction;
+    this.announcer = announcer;
+    this.announceTimer = null;
     this.rows = [];
+  }
+
+  announce(text) {
+    if (!this.announcer) return;
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => {
+      if (this.announcer.textContent !== text) this.announcer.textContent = text;
+    }, ANNOUNCE_DELAY_MS);
   }
 
   setLabels(labels) {
@@ -29,6 +44,7 @@ export class ProbabilityView {
       const value = document.createElement("span");
       value.className = "value";
       value.textContent = "–";
+      track.setAttribute("aria-hidden", "true");
       item.append(name, track, value);
       this.list.append(item);
       return { item, fill, value };
@@ -56,6 +72,10 @@ export class ProbabilityView {
     });
     this.prediction.textContent = result.labels[top];
     this.prediction.dataset.index = String(top);
+    const ranked = [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
+    this.announce(
+      TEXT.topPredictions(ranked.slice(0, 3).map((i) => ({ label: result.labels[i], p: probabilities[i] }))),
+    );
   }
 
   showBlank() {
@@ -67,5 +87,6 @@ export class ProbabilityView {
     }
     this.prediction.textContent = "";
     delete this.prediction.dataset.index;
+    this.announce(TEXT.noPrediction);
   }
 }

@@ -1,5 +1,7 @@
 // Loading stages, the runtime state on <html data-runtime>, and the error banner.
 
+import { TEXT } from "./strings.js";
+
 export class StatusView {
   constructor(root = document) {
     this.html = root.documentElement;
@@ -17,7 +19,7 @@ export class StatusView {
   stage({ stage, state }) {
     const item = this.stages.get(stage);
     if (item) item.dataset.state = state;
-    if (state === "active") this.text.textContent = `Loading ${item ? item.textContent : stage}…`;
+    if (state === "active") this.text.textContent = TEXT.stageLoading(item ? item.textContent : stage);
   }
 
   ready(summary) {
@@ -28,13 +30,13 @@ export class StatusView {
   model(summary) {
     const accuracy = summary.metrics?.test_accuracy;
     const parts = [summary.dataset, summary.architecture.join("→")];
-    if (typeof accuracy === "number") parts.push(`${(accuracy * 100).toFixed(1)}% test accuracy`);
-    this.text.textContent = `Ready · ${parts.join(" · ")}`;
+    if (typeof accuracy === "number") parts.push(TEXT.testAccuracy(accuracy));
+    this.text.textContent = TEXT.ready(parts);
   }
 
   fatal(message) {
     this.html.dataset.runtime = "error";
-    this.text.textContent = "The runtime could not start";
+    this.text.textContent = TEXT.runtimeFailed;
     this.showError(message);
   }
 

@@ -113,7 +113,7 @@ function fatal(stageName, message) {
 async function handle(api, request) {
   switch (request.type) {
     case REQUEST.PREDICT: {
-      const flat = readFloat32(api.predict(request.pixels));
+      const flat = readFloat32(api.predict(request.pixels, Boolean(request.mnistStyle)));
       return [flat, [flat.buffer]];
     }
     case REQUEST.LOAD_WEIGHTS: {
@@ -136,9 +136,23 @@ async function handle(api, request) {
     }
     case REQUEST.TIMINGS:
       return [{ ...timings }, []];
+    case REQUEST.BENCH_FORWARD:
+      return [benchForward(api, request.pixels, request.repeats), []];
     default:
       throw new Error(`unknown request type ${request.type}`);
   }
+}
+
+/** Time the forward pass as the page runs it (JS → Python → flat Float32Array back). */
+function benchForward(api, pixels, repeats) {
+  const samples = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    readFloat32(api.predict(pixels, true));
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return { medianMs: samples[Math.floor(samples.length / 2)], minMs: samples[0], maxMs: samples.at(-1) };
 }
 
 /** Validate and install an export; a rejected file leaves the current model in place. */
@@ -207,9 +221,9 @@ def mlpvis_load(text):
     except ExportError as error:
         return json.dumps({"error": str(error)})
 
-def mlpvis_predict(js_pixels):
+def mlpvis_predict(js_pixels, mnist_style):
     js_pixels.assign_to(_runtime.input_buffer())
-    return _runtime.predict()
+    return _runtime.predict(bool(mnist_style))
 
 def mlpvis_connections(n, mode):
     return _runtime.connections(int(n), str(mode))

@@ -1,0 +1,209 @@
+"""The 3D network scene: it renders with WebGL and reacts to drawing, N sets the connection
+count, any architecture lays out, clicking an output neuron opens its card, and without WebGL
+a message replaces the scene while predictions keep working.
+
+SwiftShader renders slowly here: small viewport, wait for settled frames, no frame rates."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from py_runtime import random_export
+
+SCENE = "[data-testid='scene']"
+MAX_DRAW_CALLS = 12
+
+# Settled: the scene has drawn a frame after `frames`, is not animating, shows `connections`.
+SETTLED_JS = """([frames, connections]) => {
+  const stats = window.mlpvis.sceneStats();
+  return stats.ready && stats.frames > frames && !stats.animating
+    && (connections === null || stats.connections === connections);
+}"""
+
+# Fraction of pixels that differ (by more than a little) between two PNG screenshots.
+CHANGED_FRACTION_JS = """async ([a, b]) => {
+  const decode = async (text) => {
+    const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext("2d");
+    context.drawImage(bitmap, 0, 0);
+    return context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  };
+  const [x, y] = await Promise.all([decode(a), decode(b)]);
+  if (x.length !== y.length) return 1;
+  let changed = 0;
+  for (let i = 0; i < x.length; i += 4) {
+    const d = Math.abs(x[i] - y[i]) + Math.abs(x[i + 1] - y[i + 1]) + Math.abs(x[i + 2] - y[i + 2]);
+    if (d > 24) changed++;
+  }
+  return changed / (x.length / 4);
+}"""
+
+
+def seven() -> list[float]:
+    """A bold hand-drawn-like 7."""
+    pixels = [0.0] * 784
+    for col in range(6, 22):
+        pixels[6 * 28 + col] = pixels[7 * 28 + col] = 1.0
+    for row in range(7, 24):
+        col = 21 - (row - 7) // 2
+        pixels[row * 28 + col] = pixels[row * 28 + col - 1] = 1.0
+    return pixels
+
+
+def expected_connections(architecture: list[int], n: int) -> int:
+    return sum(out * min(n, inp) for inp, out in zip(architecture, architecture[1:], strict=False))
+
+
+def stats(page) -> dict:
+    return page.evaluate("window.mlpvis.sceneStats()")
+
+
+def settle(page, action=None, connections: int | None = None) -> dict:
+    """Run `action`, then wait until the scene has rendered its result and stopped animating."""
+    frames = stats(page)["frames"]
+    if action:
+        action()
+    page.wait_for_function(SETTLED_JS, arg=[frames, connections], timeout=30_000)
+    return stats(page)
+
+
+def open_scene(open_page, query: str = ""):
+    page = open_page(query)
+    page.wait_for_function("window.mlpvis.sceneStats().connections > 0", timeout=30_000)
+    page.wait_for_function("!window.mlpvis.sceneStats().animating", timeout=30_000)
+    return page
+
+
+def draw(page, pixels: list[float]) -> None:
+    page.evaluate("pixels => window.mlpvis.setPixels(pixels)", pixels)
+
+
+def test_scene_renders_with_webgl_and_changes_after_drawing(open_page, probe):
+    page = open_scene(open_page)
+    canvas = page.locator(SCENE)
+    assert canvas.evaluate("c => c.tagName === 'CANVAS' && Boolean(c.getContext('webgl2'))")
+    assert page.get_by_test_id("scene-legend").is_visible()
+    assert page.get_by_test_id("scene-top-n").is_visible()
+    before_stats = stats(page)
+    architecture = page.evaluate("window.mlpvis.model().architecture")
+    assert before_stats["neurons"] == sum(architecture)
+    assert before_stats["connections"] == expected_connections(architecture, 24)
+    assert 0 < before_stats["drawCalls"] <= MAX_DRAW_CALLS
+    before = canvas.screenshot()
+
+    after_stats = settle(page, lambda: draw(page, seven()))
+    after = canvas.screenshot()
+    changed = page.evaluate(
+        CHANGED_FRACTION_JS, [base64.b64encode(before).decode(), base64.b64encode(after).decode()]
+    )
+    assert changed > 0.005, f"only {changed:.4%} of the scene's pixels changed after drawing"
+    assert after_stats["drawCalls"] <= MAX_DRAW_CALLS
+    winner = page.locator("[data-testid^='scene-label-'].winner")
+    assert winner.count() == 1 and winner.locator(".scene-label-name").text_content() == "7"
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_top_n_sets_the_connection_count(open_page, probe):
+    page = open_scene(open_page)
+    architecture = page.evaluate("window.mlpvis.model().architecture")
+    settle(page, lambda: draw(page, seven()))
+    top_n = page.get_by_test_id("scene-top-n")
+    draw_calls = set()
+    for n in (5, 40, 1):
+        result = settle(page, lambda n=n: top_n.fill(str(n)), expected_connections(architecture, n))
+        draw_calls.add(result["drawCalls"])
+    assert len(draw_calls) == 1 and draw_calls.pop() <= MAX_DRAW_CALLS  # constant whatever N
+    # Live contributions rank differently but draw as many; the threshold hides weak ones.
+    page.get_by_test_id("scene-mode").select_option("contribution")
+    settle(page, lambda: top_n.fill("12"), expected_connections(architecture, 12))
+    page.get_by_test_id("scene-threshold").fill("50")
+    full = expected_connections(architecture, 12)
+    page.wait_for_function("n => window.mlpvis.sceneStats().connections < n", arg=full)
+    assert stats(page)["connections"] > 0
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+@pytest.mark.parametrize("layers", [[784, 256, 128, 64, 10]])
+def test_other_architectures_lay_out(open_page, probe, test_data_dir, layers):
+    (test_data_dir / "deep.json").write_text(json.dumps(random_export(architecture=layers, seed=3)))
+    small = [784, 32, 10]
+    (test_data_dir / "small.json").write_text(json.dumps(random_export(architecture=small, seed=4)))
+    page = open_scene(open_page, "weights=test-data/deep.json")
+    deep = settle(page, lambda: draw(page, seven()), expected_connections(layers, 24))
+    assert deep["neurons"] == sum(layers)
+    assert deep["connectionsPerLayer"] == [out * 24 for out in layers[1:]]
+    assert deep["drawCalls"] <= MAX_DRAW_CALLS
+    # Switching models at run time rebuilds the scene for the new architecture.
+    page.evaluate("window.mlpvis.loadWeights('test-data/small.json')")
+    page.wait_for_function(
+        "n => window.mlpvis.sceneStats().neurons === n", arg=sum(small), timeout=30_000
+    )
+    result = settle(page, lambda: draw(page, seven()), expected_connections(small, 24))
+    assert result["connectionsPerLayer"] == [32 * 24, 10 * 24]
+    assert page.locator("[data-testid^='scene-label-']").count() == 10
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_clicking_an_output_neuron_opens_its_card(open_page, probe):
+    page = open_scene(open_page)
+    page.locator(SCENE).scroll_into_view_if_needed()  # the small viewport stacks the panels
+    settle(page, lambda: draw(page, seven()))
+    prediction = page.evaluate("window.mlpvis.predict()")
+    labels = page.evaluate("window.mlpvis.model().labels")
+    card = page.get_by_test_id("scene-card")
+    for index in (labels.index(prediction["label"]), 2):
+        target = stats(page)["outputs"][index]
+        assert target["visible"]
+        page.mouse.click(target["x"], target["y"])
+        card.wait_for(state="visible")
+        assert card.get_attribute("data-index") == str(index)
+        assert page.get_by_test_id("scene-card-label").text_content() == labels[index]
+        assert labels[index] in page.get_by_test_id("scene-card-title").text_content()
+        shown = float(page.get_by_test_id("scene-card-activation").get_attribute("data-value"))
+        assert shown == pytest.approx(prediction["activations"][-1][index], abs=1e-4)
+        page.wait_for_function(  # the bias arrives with the layer's weights
+            "document.querySelector(\"[data-testid='scene-card-bias']\").dataset.value"
+        )
+        assert page.get_by_test_id("scene-card-contributors").locator("li").count() > 0
+        page.keyboard.press("Escape")
+        card.wait_for(state="hidden")
+    # A click on empty space closes a pinned card too.
+    target = stats(page)["outputs"][0]
+    page.mouse.click(target["x"], target["y"])
+    card.wait_for(state="visible")
+    box = page.locator(SCENE).bounding_box()
+    page.mouse.move(box["x"] + 8, box["y"] + 8)
+    page.mouse.click(box["x"] + 8, box["y"] + 8)
+    card.wait_for(state="hidden")
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_without_webgl_a_message_replaces_the_scene(
+    browser_type, browser_type_launch_args, site_url, default_export_url
+):
+    args = [*browser_type_launch_args.get("args", []), "--disable-webgl", "--disable-webgl2"]
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    try:
+        page = browser.new_page(viewport={"width": 900, "height": 640})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{site_url}?weights={default_export_url}" if default_export_url else site_url)
+        page.wait_for_selector("html[data-runtime='ready']", timeout=60_000)
+        fallback = page.get_by_test_id("scene-fallback")
+        fallback.wait_for(state="visible")
+        assert "WebGL" in fallback.text_content()
+        assert page.locator(SCENE).count() == 0
+        assert page.evaluate("window.mlpvis.sceneStats()")["webgl"] is False
+        draw(page, seven())
+        page.wait_for_function(
+            "document.querySelector(\"[data-testid='prediction']\").textContent !== ''"
+        )
+        assert page.evaluate("window.mlpvis.predict()")["label"] is not None
+        assert errors == []
+    finally:
+        browser.close()

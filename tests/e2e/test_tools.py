@@ -1,0 +1,103 @@
+"""Drawing tools and shareable state: gap-free strokes, undo, keyboard-only use, shared links."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import GRID, ink, pixels, stroke, wait_for_no_prediction, wait_for_prediction
+
+
+def test_a_fast_stroke_leaves_no_gaps(open_page):
+    page = open_page()
+    box = page.locator(GRID).bounding_box()
+    y = box["y"] + box["height"] * (14.5 / 28)
+    page.mouse.move(box["x"] + box["width"] * (2.5 / 28), y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * (25.5 / 28), y, steps=1)  # one big jump
+    page.mouse.up()
+    row = pixels(page)[14 * 28 : 15 * 28]
+    assert all(value > 0.5 for value in row[3:26]), row
+
+
+def test_undo_removes_the_last_stroke_only(open_page):
+    page = open_page()
+    stroke(page, [(0.5, 0.2), (0.5, 0.8)])
+    first = pixels(page)
+    stroke(page, [(0.2, 0.5), (0.8, 0.5)])
+    assert pixels(page) != first
+    page.locator(GRID).focus()
+    page.keyboard.press("Control+z")
+    assert pixels(page) == first
+    page.get_by_test_id("undo").click()
+    assert ink(page) == 0
+    wait_for_no_prediction(page)
+
+
+@pytest.mark.browser_context_args(has_touch=True)
+def test_brush_size_and_erase_mode(open_page):
+    page = open_page()
+    page.get_by_test_id("brush-size").fill("1")
+    stroke(page, [(0.3, 0.5), (0.7, 0.5)])
+    thin = ink(page)
+    page.get_by_test_id("clear").click()
+    page.get_by_test_id("brush-size").fill("3")
+    stroke(page, [(0.3, 0.5), (0.7, 0.5)])
+    assert ink(page) > 1.5 * thin
+    page.get_by_test_id("erase-mode").click()
+    assert page.get_by_test_id("erase-mode").get_attribute("aria-pressed") == "true"
+    box = page.locator(GRID).bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    row = pixels(page)[14 * 28 : 15 * 28]
+    assert row[14] == 0  # the touch erased where it landed
+
+
+def test_keyboard_only_use(open_page):
+    page = open_page()
+    page.keyboard.press("Tab")  # the skip to the first control: the share button
+    for _ in range(10):
+        if page.evaluate("document.activeElement.dataset.testid") == "draw-grid":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.testid") == "draw-grid"
+    page.keyboard.press("Space")
+    for _ in range(8):
+        page.keyboard.press("Shift+ArrowDown")
+    wait_for_prediction(page)
+    assert ink(page) > 5
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.testid") == "clear"
+    page.keyboard.press("Enter")
+    wait_for_no_prediction(page)
+    assert ink(page) == 0
+    announced = page.get_by_test_id("announcer")
+    page.wait_for_function(
+        "document.querySelector(\"[data-testid='announcer']\").textContent"
+        ".includes('No prediction')"
+    )
+    assert announced.get_attribute("aria-live") == "polite"
+
+
+def test_a_shared_link_restores_the_drawing_and_settings(open_page, page, context):
+    page = open_page()
+    stroke(page, [(0.3, 0.2), (0.7, 0.2), (0.4, 0.85)])
+    page.get_by_test_id("preprocess").uncheck()
+    page.get_by_test_id("brush-size").fill("3")
+    page.get_by_test_id("scene-top-n").fill("8")
+    page.get_by_test_id("scene-mode").select_option("contribution")
+    drawn = pixels(page)
+    url = page.evaluate("window.mlpvis.shareUrl()")
+    assert "#" in url and "d=" in url and "p=0" in url and "n=8" in url and "m=contribution" in url
+    other = context.new_page()
+    other.goto(url)
+    other.wait_for_selector("html[data-runtime='ready']", timeout=60_000)
+    wait_for_prediction(other)
+    restored = pixels(other)
+    assert max(abs(a - b) for a, b in zip(drawn, restored, strict=True)) <= 1 / 30 + 1e-6
+    assert not other.get_by_test_id("preprocess").is_checked()
+    assert other.get_by_test_id("brush-size").input_value() == "3"
+    assert other.get_by_test_id("scene-top-n").input_value() == "8"
+    assert other.get_by_test_id("scene-mode").input_value() == "contribution"
+    assert (
+        other.get_by_test_id("prediction").text_content()
+        == page.get_by_test_id("prediction").text_content()
+    )

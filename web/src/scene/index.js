@@ -1,0 +1,324 @@
+// The scene panel: mounts the 3D view (loaded lazily, so it never delays the runtime's boot),
+// its toolbar, legend, output labels and inspection card, and feeds it the runtime's results.
+// This module talks to the bridge and the DOM; the Three.js code lives in network-scene.js.
+
+import { describeNeuron } from "./inspect.js";
+import { InspectionCard } from "./panel/card.js";
+import { createControls, MAX_TOP_N } from "./panel/controls.js";
+import { el } from "./panel/dom.js";
+import { showNoWebGL } from "./panel/fallback.js";
+import { OutputLabels } from "./panel/labels.js";
+import { createLegend } from "./panel/legend.js";
+import { webglSupport } from "./webgl-support.js";
+
+const DEFAULT_TOP_N = 24;
+const MODES = ["weight", "contribution"];
+const CLICK_SLOP_PX = 6;
+
+/**
+ * Mount the scene into `container`.
+ * @param {HTMLElement} container the scene panel
+ * @param {{bridge: import("../bridge.js").RuntimeBridge, getPixels: () => Float32Array,
+ *   initialSettings?: {topN?: number, mode?: string}, onSettingsChange?: (s: object) => void}} deps
+ * @returns {{stats: () => object, settings: () => object}} counters for
+ *   `window.mlpvis.sceneStats()` and the settings worth sharing in a link
+ */
+export function mountScene(
+  container,
+  { bridge, getPixels, initialSettings = {}, onSettingsChange = () => {} },
+) {
+  const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+  const settings = { topN: DEFAULT_TOP_N, mode: "weight", threshold: 0, animate: !reducedMotion };
+  if (Number.isInteger(initialSettings.topN) && initialSettings.topN >= 0 && initialSettings.topN <= MAX_TOP_N) {
+    settings.topN = initialSettings.topN;
+  }
+  if (MODES.includes(initialSettings.mode)) settings.mode = initialSettings.mode;
+  const shareable = () => ({ topN: settings.topN, mode: settings.mode });
+  const state = {
+    scene: null,
+    summary: null,
+    generation: 0, // bumps with each model, so late answers for an old model are dropped
+    result: null,
+    pixels: null,
+    weightConnections: null,
+    layerWeights: new Map(), // weight layer → Promise<{weight, bias}>
+    pinned: null, // {layer, index}
+    hover: null,
+    dismissed: null, // the hovered neuron whose card Esc closed
+    failed: null,
+  };
+
+  const viewport = el("div", { class: "scene-viewport" });
+  const canvasHost = el("div", { class: "scene-canvas-host" });
+  const labelLayer = el("div", { class: "scene-labels", "aria-label": "Output labels" });
+  const legend = createLegend();
+  legend.setMode(settings.mode);
+  const card = new InspectionCard(() => unpin());
+  const labels = new OutputLabels(labelLayer, (index) => pin({ layer: lastLayer(), index }));
+  const controls = createControls(settings, changeSettings, () => state.scene?.resetView());
+  viewport.append(canvasHost, labelLayer, card.element);
+  container.replaceChildren(controls, viewport, legend.element);
+
+  const support = webglSupport();
+  if (!support.ok) {
+    container.dataset.webgl = "unavailable";
+    controls.hidden = true;
+    showNoWebGL(viewport, support.reason);
+    return {
+      stats: () => ({ webgl: false, ready: false, drawCalls: 0, connections: 0, neurons: 0 }),
+      settings: shareable,
+    };
+  }
+
+  import("./network-scene.js")
+    .then(({ NetworkScene }) => {
+      const scene = new NetworkScene(canvasHost, { onRender: () => placeLabels() });
+      scene.canvas.dataset.testid = "scene";
+      scene.canvas.setAttribute("aria-label", "3D view of the network: drag to orbit, scroll or pinch to zoom, right-drag or two fingers to pan");
+      scene.canvas.tabIndex = 0;
+      scene.setOptions({ threshold: settings.threshold, animate: settings.animate });
+      state.scene = scene;
+      listenForPicks(scene.canvas);
+      bridge.on("model", setModel);
+      bridge.on("result", showResult);
+      if (bridge.model) {
+        setModel(bridge.model);
+        bridge.predict(getPixels()).catch(() => {}); // show the current drawing's activations
+      }
+    })
+    .catch((error) => {
+      state.failed = String(error?.message ?? error);
+      container.dataset.webgl = "unavailable";
+      controls.hidden = true;
+      showNoWebGL(viewport, state.failed);
+    });
+
+  function setModel(summary) {
+    state.generation++;
+    state.summary = summary;
+    state.result = null;
+    state.pixels = getPixels();
+    state.weightConnections = null;
+    state.layerWeights.clear();
+    unpin();
+    state.hover = null;
+    state.scene.setModel(summary);
+    labels.setLabels(summary.labels);
+    labels.show(null, null);
+    state.scene.pushFrame({ pixels: state.pixels, result: null, connections: null, mode: settings.mode });
+    fetchConnections();
+  }
+
+  function showResult(result) {
+    if (!state.summary) return;
+    state.result = result;
+    state.pixels = result.input ?? getPixels(); // what the network saw (maybe preprocessed)
+    labels.show(result.probabilities, result.blank ? null : indexOfMax(result.probabilities));
+    if (settings.mode === "weight") {
+      state.scene.pushFrame({
+        pixels: state.pixels,
+        result,
+        connections: state.weightConnections,
+        mode: "weight",
+      });
+    } else {
+      requestContributions();
+    }
+    refreshCard();
+  }
+
+  /** Fetch the top-N connections for the current settings and redraw every frame with them. */
+  let connectionsJob = 0;
+  async function fetchConnections() {
+    const job = ++connectionsJob;
+    const { topN, mode } = settings;
+    const generation = state.generation;
+    let connections;
+    try {
+      connections = await bridge.connections(topN, mode);
+    } catch {
+      return; // the runtime reports its own failures
+    }
+    if (job !== connectionsJob || generation !== state.generation) return;
+    if (mode === "weight") state.weightConnections = connections;
+    state.scene.replaceConnections(connections, mode);
+  }
+
+  /** Contribution mode: after each result, fetch its live top-N (latest wins). */
+  let contributionsBusy = false;
+  let contributionsWanted = false;
+  async function requestContributions() {
+    contributionsWanted = true;
+    if (contributionsBusy) return;
+    contributionsBusy = true;
+    try {
+      while (contributionsWanted && settings.mode === "contribution") {
+        contributionsWanted = false;
+        const generation = state.generation;
+        const connections = await bridge.connections(settings.topN, "contribution");
+        if (generation !== state.generation || settings.mode !== "contribution") break;
+        state.scene.pushFrame({
+          pixels: state.pixels,
+          result: state.result,
+          connections,
+          mode: "contribution",
+        });
+      }
+    } catch {
+      // the runtime reports its own failures
+    } finally {
+      contributionsBusy = false;
+    }
+  }
+
+  function changeSettings(change) {
+    Object.assign(settings, change);
+    onSettingsChange(shareable());
+    if (!state.scene) return;
+    if ("threshold" in change || "animate" in change) {
+      state.scene.setOptions({ threshold: settings.threshold, animate: settings.animate });
+    }
+    if ("mode" in change) legend.setMode(settings.mode);
+    if (("topN" in change || "mode" in change) && state.summary) fetchConnections();
+  }
+
+  // ---- inspection: hover shows a card, a click (or tap) pins it; Esc or empty space closes
+
+  function listenForPicks(canvas) {
+    let down = null;
+    const local = (event) => {
+      const rect = canvas.getBoundingClientRect();
+      return [event.clientX - rect.left, event.clientY - rect.top];
+    };
+    canvas.addEventListener("pointerdown", (event) => {
+      down = { x: event.clientX, y: event.clientY, id: event.pointerId };
+    });
+    canvas.addEventListener("pointerup", (event) => {
+      if (!down || down.id !== event.pointerId) return;
+      const moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
+      down = null;
+      if (moved > CLICK_SLOP_PX || event.button !== 0) return;
+      const neuron = state.scene.pick(...local(event));
+      if (neuron) pin(neuron);
+      else unpin();
+    });
+    canvas.addEventListener("pointermove", (event) => {
+      if (event.buttons || event.pointerType === "touch") return;
+      setHover(state.scene.pick(...local(event)));
+    });
+    canvas.addEventListener("pointerleave", () => setHover(null));
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || !(state.pinned || state.hover)) return;
+      state.dismissed = state.hover; // no hover card again until the pointer moves on
+      unpin();
+    });
+  }
+
+  function setHover(neuron) {
+    if (neuron === state.hover) return;
+    state.hover = neuron;
+    state.dismissed = null;
+    if (neuron && !state.pinned) placeCard(neuron);
+    state.scene?.setHover(neuron);
+    canvasHost.style.cursor = neuron ? "pointer" : "";
+    if (!state.pinned) refreshCard();
+  }
+
+  function pin(neuron) {
+    state.pinned = neuron;
+    placeCard(neuron);
+    state.scene?.setSelection(neuron);
+    refreshCard();
+  }
+
+  function unpin() {
+    state.pinned = null;
+    state.scene?.setSelection(null);
+    refreshCard();
+  }
+
+  /** Put the card on the side of the view away from the neuron, so it never hides it. */
+  function placeCard(neuron) {
+    const position = state.scene?.screenPositions(neuron.layer)[neuron.index];
+    if (!position) return;
+    card.element.dataset.side = position.x > state.scene.size.width / 2 ? "left" : "right";
+  }
+
+  /** Draw the card for the pinned (else hovered) neuron; loads the layer's weights once. */
+  function refreshCard() {
+    const hover = state.hover === state.dismissed ? null : state.hover;
+    const neuron = state.pinned ?? hover;
+    if (!neuron || !state.summary || !state.scene?.layout) {
+      card.hide();
+      return;
+    }
+    const weights = layerWeights(neuron.layer - 1);
+    const draw = (loaded) => {
+      const current = state.pinned ?? (state.hover === state.dismissed ? null : state.hover);
+      if (current !== neuron) return;
+      card.show(
+        describeNeuron({
+          summary: state.summary,
+          layers: state.scene.layout.layers,
+          neuron,
+          result: state.result,
+          pixels: state.pixels,
+          weights: loaded,
+        }),
+        Boolean(state.pinned),
+      );
+    };
+    if (weights.value) draw(weights.value);
+    else {
+      draw(null);
+      weights.promise.then(draw, () => {});
+    }
+  }
+
+  function layerWeights(layer) {
+    let entry = state.layerWeights.get(layer);
+    if (!entry) {
+      entry = { value: null, promise: null };
+      const generation = state.generation;
+      entry.promise = bridge.layer(layer).then((value) => {
+        if (generation === state.generation) entry.value = value;
+        return value;
+      });
+      entry.promise.catch(() => state.layerWeights.delete(layer));
+      state.layerWeights.set(layer, entry);
+    }
+    return entry;
+  }
+
+  function placeLabels() {
+    labels.place(state.scene.outputPositions());
+  }
+
+  function lastLayer() {
+    return state.summary ? state.summary.architecture.length - 1 : 0;
+  }
+
+  function stats() {
+    if (!state.scene) {
+      return { webgl: !state.failed, ready: false, drawCalls: 0, connections: 0, neurons: 0 };
+    }
+    const rect = state.scene.canvas.getBoundingClientRect();
+    return {
+      ...state.scene.stats(),
+      settings: { ...settings },
+      outputs: state.scene.outputPositions().map((p) => ({
+        x: rect.left + p.x,
+        y: rect.top + p.y,
+        visible: p.visible,
+      })),
+    };
+  }
+
+  return { stats, settings: shareable };
+}
+
+function indexOfMax(values) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}

@@ -1,0 +1,80 @@
+// What the inspection card says about one neuron: its activation, weighted sum, bias and
+// strongest contributors, from the latest result and the layer's weights. Pure data, no DOM.
+
+const TOP_CONTRIBUTORS = 6;
+
+/**
+ * @param {object} args
+ * @param {object} args.summary the model summary (labels, normalization, architecture)
+ * @param {import("./layout.js").LayerLayout[]} args.layers the layout's layers
+ * @param {{layer: number, index: number}} args.neuron layer ≥ 1
+ * @param {object|null} args.result the latest prediction
+ * @param {Float32Array|null} args.pixels the input those activations came from
+ * @param {{weight: Float32Array, bias: Float32Array}|null} args.weights the layer's tensors
+ */
+export function describeNeuron({ summary, layers, neuron, result, pixels, weights }) {
+  const layer = layers[neuron.layer];
+  const source = layers[neuron.layer - 1];
+  const isOutput = layer.kind === "output";
+  const label = isOutput ? summary.labels[neuron.index] : null;
+  const step = neuron.layer - 1;
+  const description = {
+    ...neuron,
+    kind: layer.kind,
+    label,
+    title: isOutput
+      ? `Output “${label}”`
+      : `Hidden layer ${neuron.layer} · neuron ${neuron.index}`,
+    subtitle: `${layer.name} · ${layer.activation} · ${source.width} inputs`,
+    activation: result ? result.activations[step][neuron.index] : null,
+    preActivation: result ? result.preActivations[step][neuron.index] : null,
+    probability: isOutput && result ? result.probabilities[neuron.index] : null,
+    bias: weights ? weights.bias[neuron.index] : null,
+    contributors: [],
+    weightImage: null,
+  };
+  if (!weights) return description;
+  const inWidth = source.width;
+  const row = weights.weight.subarray(neuron.index * inWidth, (neuron.index + 1) * inWidth);
+  if (source.kind === "input") {
+    description.weightImage = { values: row, rows: source.rows, cols: source.cols };
+  }
+  const inputs = layerInputs(summary, source, step, result, pixels);
+  if (inputs) description.contributors = strongest(row, inputs, source, summary);
+  return description;
+}
+
+/** The inputs the neuron actually sees: normalised pixels, or the previous activations. */
+function layerInputs(summary, source, step, result, pixels) {
+  if (source.kind !== "input") return result ? result.activations[step - 1] : null;
+  if (!pixels) return null;
+  const { mean = 0, std = 1 } = summary.normalization ?? {};
+  return Float32Array.from(pixels, (value) => (value - mean) / std);
+}
+
+function strongest(row, inputs, source, summary) {
+  const items = [];
+  for (let i = 0; i < row.length; i++) items.push([i, inputs[i] * row[i]]);
+  items.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const maxAbs = Math.abs(items[0]?.[1] ?? 0) || 1;
+  return items.slice(0, TOP_CONTRIBUTORS).map(([i, value]) => ({
+    name: sourceName(source, i, summary),
+    input: inputs[i],
+    weight: row[i],
+    value,
+    relative: value / maxAbs,
+  }));
+}
+
+function sourceName(source, i, summary) {
+  if (source.kind === "input") {
+    return `pixel (row ${Math.floor(i / source.cols)}, col ${i % source.cols})`;
+  }
+  return `${source.name} · neuron ${i}`;
+}
+
+/** Number formatting shared by the card. */
+export function formatNumber(value, digits = 3) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  return (value >= 0 ? "+" : "−") + Math.abs(value).toFixed(digits);
+}

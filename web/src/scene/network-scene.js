@@ -1,0 +1,355 @@
+// The 3D network view: builds the scene from a model summary, shows frames (an input and its
+// activations) stage by stage, renders on demand, and answers picking and statistics.
+// It knows Three.js and nothing about Pyodide or the page's DOM panels.
+
+import * as THREE from "three";
+import { CameraRig } from "./camera-rig.js";
+import { ConnectionLayer } from "./connections.js";
+import { InputPlane } from "./input-plane.js";
+import { computeLayout, NEURON_RADIUS, OUTPUT_SCALE } from "./layout.js";
+import { Markers } from "./markers.js";
+import { NeuronField } from "./neuron-field.js";
+import { HEX } from "./palette.js";
+import { pickNearest, toScreen } from "./picking.js";
+import { Propagation } from "./propagation.js";
+
+const MAX_PIXEL_RATIO = 2;
+const GLOW_GAIN = 0.8;
+const UPDATE_HISTORY = 400;
+
+/**
+ * A frame is one input as the scene shows it:
+ * @typedef {{pixels: Float32Array|null, result: object|null, connections: object[]|null,
+ *   mode: "weight"|"contribution"}} Frame
+ */
+
+export class NetworkScene {
+  /**
+   * @param {HTMLElement} host element the canvas fills
+   * @param {{onRender?: (scene: NetworkScene) => void}} hooks called after each rendered frame
+   */
+  constructor(host, { onRender = () => {} } = {}) {
+    this.host = host;
+    this.onRender = onRender;
+    this.renderer = new THREE.WebGLRenderer({ antialias: true, powerPreference: "high-performance" });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, MAX_PIXEL_RATIO));
+    this.renderer.setClearColor(HEX.background);
+    this.canvas = this.renderer.domElement;
+    host.append(this.canvas);
+
+    this.scene = new THREE.Scene();
+    this.scene.add(new THREE.AmbientLight(0xffffff, 2.2));
+    const sun = new THREE.DirectionalLight(0xffffff, 1.8);
+    sun.position.set(-1, 2, 1.5);
+    this.scene.add(sun);
+    this.network = new THREE.Group();
+    this.scene.add(this.network);
+    this.markers = new Markers();
+    this.scene.add(this.markers.group);
+    this.rig = new CameraRig(this.canvas, () => this.requestRender());
+    this.userMoved = false;
+    this.rig.controls.addEventListener("start", () => (this.userMoved = true));
+
+    this.options = { threshold: 0, animate: true };
+    this.layout = null;
+    this.frameRequested = false;
+    this.frames = 0;
+    this.drawCalls = 0;
+    this.updateTimes = []; // the latest update durations (ms)
+    this.updateCount = 0;
+    this.lastGlow = [];
+    this.renderFrame = this.renderFrame.bind(this);
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(host);
+    this.canvas.addEventListener("webglcontextlost", (event) => event.preventDefault());
+    this.canvas.addEventListener("webglcontextrestored", () => this.repaint());
+    this.resize();
+  }
+
+  /** Build the network of `summary` (any architecture); the previous one is disposed. */
+  setModel(summary) {
+    this.clearModel();
+    const layout = computeLayout(summary);
+    this.layout = layout;
+    this.summary = summary;
+    const [input, ...rest] = layout.layers;
+    this.inputPlane = new InputPlane(input);
+    this.neurons = new NeuronField(rest);
+    this.connections = rest.map(
+      (layer) => new ConnectionLayer(layout.layers[layer.index - 1].positions, layer.positions),
+    );
+    this.network.add(this.inputPlane.mesh, this.neurons.mesh);
+    for (const connection of this.connections) this.network.add(connection.lines);
+    this.propagation = new Propagation(layout.layers.length);
+    this.propagation.enabled = this.options.animate;
+    this.stageValues = layout.layers.map(() => null);
+    this.lastGlow = layout.layers.map(() => 0);
+    this.pickTargets = buildPickTargets(rest);
+    this.selection = null;
+    this.hover = null;
+    this.winner = null;
+    this.placeMarkers();
+    this.rig.fit(layout);
+    this.userMoved = false;
+    this.requestRender();
+  }
+
+  clearModel() {
+    if (!this.layout) return;
+    this.network.clear();
+    this.inputPlane.dispose();
+    this.neurons.dispose();
+    for (const connection of this.connections) connection.dispose();
+    this.layout = null;
+  }
+
+  /** Show a new input: it reaches the layers in sequence when animating, else at once. */
+  pushFrame(frame) {
+    if (!this.layout) return;
+    this.propagation.push(frame, performance.now());
+    if (!this.options.animate) this.applyDue(performance.now());
+    this.requestRender();
+  }
+
+  /** Change {threshold, animate}; the current frames are redrawn. */
+  setOptions(options) {
+    Object.assign(this.options, options);
+    if (!this.layout) return;
+    this.propagation.enabled = this.options.animate;
+    this.repaint();
+  }
+
+  /** Replace the connections of every frame in flight (new N or mode) and redraw. */
+  replaceConnections(connections, mode) {
+    if (!this.layout) return;
+    const frames = new Set([...this.propagation.frames(), ...this.propagation.pending.map((p) => p.frame)]);
+    for (const frame of frames) {
+      if (!frame) continue;
+      frame.connections = connections;
+      frame.mode = mode;
+    }
+    this.repaint();
+  }
+
+  /** Redraw every stage from the frame it shows. */
+  repaint() {
+    if (!this.layout) return;
+    const started = performance.now();
+    this.propagation.frames().forEach((frame, stage) => {
+      if (frame) this.paintStage(stage, frame, 1);
+    });
+    this.recordUpdate(performance.now() - started);
+    this.requestRender();
+  }
+
+  /** Release due stages and advance their glow; true while the animation still runs. */
+  applyDue(now) {
+    const { changed, glow, busy } = this.propagation.tick(now);
+    const frames = this.propagation.frames();
+    const started = performance.now();
+    for (const stage of changed) this.paintStage(stage, frames[stage], 1 + GLOW_GAIN * glow[stage]);
+    if (changed.length) this.recordUpdate(performance.now() - started);
+    glow.forEach((value, stage) => {
+      if (changed.includes(stage) || (value === 0 && this.lastGlow[stage] === 0)) return;
+      this.applyGain(stage, frames[stage], 1 + GLOW_GAIN * value);
+    });
+    this.lastGlow = glow;
+    return busy;
+  }
+
+  /** Draw stage `stage` (0: input plane; s: layer s and the connections into it). */
+  paintStage(stage, frame, gain) {
+    if (stage === 0) {
+      this.inputPlane.setPixels(frame.pixels, gain);
+      return;
+    }
+    const layer = this.layout.layers[stage];
+    const result = frame.result;
+    this.stageValues[stage] = result ? neuronValues(layer, result) : null;
+    this.neurons.paint(stage, this.stageValues[stage], gain);
+    const top = frame.connections?.[stage - 1];
+    const connection = this.connections[stage - 1];
+    if (top) {
+      const byInput = frame.mode === "weight" && result && !result.blank;
+      const inputs = byInput ? (stage === 1 ? frame.pixels : result.activations[stage - 2]) : null;
+      connection.paint(top, inputs, this.options.threshold);
+    } else {
+      connection.paint({ k: 0, indices: [], values: [] }, null, 0);
+    }
+    connection.setGain(gain);
+    if (layer.kind === "output") {
+      this.winner = result && !result.blank ? indexOfMax(result.probabilities) : null;
+      this.placeMarkers();
+    }
+  }
+
+  /** Only the brightness of a stage changes (the glow fading): cheap, no new values. */
+  applyGain(stage, frame, gain) {
+    if (!frame) return;
+    if (stage === 0) {
+      this.inputPlane.setPixels(frame.pixels, gain);
+      return;
+    }
+    this.neurons.paint(stage, this.stageValues[stage], gain);
+    this.connections[stage - 1].setGain(gain);
+  }
+
+  recordUpdate(ms) {
+    this.updateCount++;
+    this.updateTimes.push(ms);
+    if (this.updateTimes.length > UPDATE_HISTORY) this.updateTimes.shift();
+  }
+
+  /** Select (ring) a neuron {layer, index}, or nothing with null. */
+  setSelection(selection) {
+    this.selection = selection;
+    this.placeMarkers();
+    this.requestRender();
+  }
+
+  setHover(hover) {
+    if (sameNeuron(hover, this.hover)) return;
+    this.hover = hover;
+    this.placeMarkers();
+    this.requestRender();
+  }
+
+  placeMarkers() {
+    const at = (neuron) => {
+      if (!neuron || !this.layout) return null;
+      const p = this.layout.layers[neuron.layer]?.positions;
+      return p ? [p[3 * neuron.index], p[3 * neuron.index + 1], p[3 * neuron.index + 2]] : null;
+    };
+    const radius = (neuron) =>
+      neuron && this.layout?.layers[neuron.layer].kind === "output"
+        ? NEURON_RADIUS * OUTPUT_SCALE
+        : NEURON_RADIUS;
+    const last = this.layout ? this.layout.layers.length - 1 : 0;
+    const winner = this.winner === null ? null : { layer: last, index: this.winner };
+    this.markers.place(this.markers.winner, at(winner), radius(winner));
+    this.markers.place(this.markers.selected, at(this.selection), radius(this.selection));
+    const hover = sameNeuron(this.hover, this.selection) ? null : this.hover;
+    this.markers.place(this.markers.hover, at(hover), radius(hover));
+  }
+
+  /** The neuron under canvas point (x, y) in CSS pixels: {layer, index} or null. */
+  pick(x, y) {
+    if (!this.layout) return null;
+    const { width, height } = this.size;
+    const found = pickNearest(this.pickTargets, this.rig.camera, x, y, width, height);
+    return found < 0 ? null : this.pickTargets.neurons[found];
+  }
+
+  /** Screen positions and radii (CSS pixels, relative to the canvas) of the output neurons. */
+  outputPositions() {
+    return this.layout ? this.screenPositions(this.layout.layers.length - 1) : [];
+  }
+
+  /** Screen positions and radii (CSS pixels, relative to the canvas) of layer `index`. */
+  screenPositions(index) {
+    const layer = this.layout.layers[index];
+    const { width, height } = this.size;
+    const p = layer.positions;
+    const camera = this.rig.camera;
+    const focal = height / 2 / Math.tan(THREE.MathUtils.degToRad(camera.fov) / 2);
+    const radius = layer.kind === "output" ? NEURON_RADIUS * OUTPUT_SCALE : NEURON_RADIUS;
+    const world = new THREE.Vector3();
+    const positions = [];
+    for (let i = 0; i < layer.width; i++) {
+      world.fromArray(p, 3 * i);
+      const screen = toScreen(camera, world.x, world.y, world.z, width, height);
+      screen.radius = (radius * focal) / Math.max(camera.position.distanceTo(world), 1e-6);
+      positions.push(screen);
+    }
+    return positions;
+  }
+
+  resetView() {
+    this.rig.reset();
+    this.userMoved = false;
+    this.requestRender();
+  }
+
+  resize() {
+    const width = Math.max(1, this.host.clientWidth);
+    const height = Math.max(1, this.host.clientHeight);
+    this.size = { width, height };
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, MAX_PIXEL_RATIO));
+    this.renderer.setSize(width, height, false);
+    this.rig.setAspect(width / height);
+    if (this.layout && !this.userMoved) this.rig.reset();
+    this.requestRender();
+  }
+
+  /** Render on demand: at most one frame per animation frame, none while idle. */
+  requestRender() {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(this.renderFrame);
+  }
+
+  renderFrame() {
+    this.frameRequested = false;
+    const moving = this.rig.update();
+    const busy = this.layout ? this.applyDue(performance.now()) : false;
+    this.markers.face(this.rig.camera);
+    this.renderer.render(this.scene, this.rig.camera);
+    this.frames++;
+    this.drawCalls = this.renderer.info.render.calls;
+    this.onRender(this);
+    if (moving || busy) this.requestRender();
+  }
+
+  /** Counters for tests and benchmarks. */
+  stats() {
+    const architecture = this.summary?.architecture ?? [];
+    return {
+      webgl: true,
+      ready: Boolean(this.layout),
+      drawCalls: this.drawCalls,
+      connections: (this.connections ?? []).reduce((sum, layer) => sum + layer.drawn, 0),
+      connectionsPerLayer: (this.connections ?? []).map((layer) => layer.drawn),
+      neurons: architecture.reduce((sum, width) => sum + width, 0),
+      frames: this.frames,
+      updates: this.updateCount,
+      updateMs: [...this.updateTimes],
+      pixelRatio: this.renderer.getPixelRatio(),
+      animating: this.frameRequested,
+    };
+  }
+}
+
+/** Activations of `layer` normalised to [-1, 1]: outputs show probabilities. */
+function neuronValues(layer, result) {
+  if (layer.kind === "output") return result.probabilities;
+  const values = result.activations[layer.index - 1];
+  let maxAbs = 0;
+  for (const value of values) maxAbs = Math.max(maxAbs, Math.abs(value));
+  const scaled = new Float32Array(values.length);
+  if (maxAbs > 1e-9) for (let i = 0; i < values.length; i++) scaled[i] = values[i] / maxAbs;
+  return scaled;
+}
+
+function buildPickTargets(layers) {
+  const count = layers.reduce((sum, layer) => sum + layer.width, 0);
+  const positions = new Float32Array(count * 3);
+  const radii = new Float32Array(count);
+  const neurons = [];
+  for (const layer of layers) {
+    const radius = layer.kind === "output" ? NEURON_RADIUS * OUTPUT_SCALE : NEURON_RADIUS;
+    positions.set(layer.positions, neurons.length * 3);
+    radii.fill(radius, neurons.length, neurons.length + layer.width);
+    for (let i = 0; i < layer.width; i++) neurons.push({ layer: layer.index, index: i });
+  }
+  return { positions, radii, neurons };
+}
+
+function indexOfMax(values) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+function sameNeuron(a, b) {
+  return a === b || (a && b && a.layer === b.layer && a.index === b.index);
+}

@@ -1,0 +1,114 @@
+// The inspection card: one neuron's activation, weighted sum, bias, strongest contributors
+// and, for the first hidden layer, its incoming weights as an image. Closes with × or Esc.
+
+import { formatNumber } from "../inspect.js";
+import { cssDiverging, rgbDiverging } from "../palette.js";
+import { el } from "./dom.js";
+
+export class InspectionCard {
+  /** @param {() => void} onClose */
+  constructor(onClose) {
+    this.element = el("aside", {
+      class: "scene-card",
+      "data-testid": "scene-card",
+      "aria-live": "polite",
+      hidden: true,
+    });
+    this.onClose = onClose;
+  }
+
+  hide() {
+    this.element.hidden = true;
+    this.element.replaceChildren();
+    delete this.element.dataset.layer;
+    delete this.element.dataset.index;
+  }
+
+  /** Show `d` (see describeNeuron); `pinned` cards have a close button. */
+  show(d, pinned) {
+    const card = this.element;
+    card.hidden = false;
+    card.dataset.layer = d.layer;
+    card.dataset.index = d.index;
+    card.dataset.pinned = pinned ? "true" : "false";
+    const rows = [
+      row("Activation", d.activation, "scene-card-activation"),
+      d.probability !== null ? row("Probability", d.probability, "scene-card-probability", true) : null,
+      row("Weighted sum", d.preActivation, "scene-card-weighted-sum"),
+      row("Bias", d.bias, "scene-card-bias"),
+    ].filter(Boolean);
+    const children = [
+      el("header", { class: "scene-card-head" }, [
+        el("div", {}, [
+          el("strong", { "data-testid": "scene-card-title", text: d.title }),
+          el("small", { text: d.subtitle }),
+        ]),
+        pinned
+          ? el("button", {
+              type: "button",
+              class: "scene-card-close",
+              "aria-label": "Close",
+              "data-testid": "scene-card-close",
+              text: "×",
+              onclick: () => this.onClose(),
+            })
+          : "",
+      ]),
+    ];
+    if (d.label !== null) {
+      children.push(el("span", { class: "scene-card-label", "data-testid": "scene-card-label", text: d.label }));
+    }
+    children.push(el("dl", { class: "scene-card-values" }, rows.flat()));
+    if (d.contributors.length) {
+      children.push(
+        el("p", { class: "scene-card-section", text: "Strongest contributors (input × weight)" }),
+        el(
+          "ol",
+          { class: "scene-card-contributors", "data-testid": "scene-card-contributors" },
+          d.contributors.map((c) =>
+            el("li", { title: `input ${formatNumber(c.input)} × weight ${formatNumber(c.weight)}` }, [
+              el("span", { class: "scene-swatch", style: `background: ${cssDiverging(c.relative)}` }),
+              el("span", { class: "scene-card-name", text: c.name }),
+              el("span", { class: "scene-card-number", text: formatNumber(c.value) }),
+            ]),
+          ),
+        ),
+      );
+    }
+    if (d.weightImage) {
+      children.push(
+        el("p", { class: "scene-card-section", text: "Incoming weights (blue −, orange +)" }),
+        weightCanvas(d.weightImage),
+      );
+    }
+    card.replaceChildren(...children);
+  }
+}
+
+function row(name, value, testid, percent = false) {
+  const text = value === null ? "–" : percent ? `${(100 * value).toFixed(1)}%` : formatNumber(value);
+  const attributes = { "data-testid": testid, text };
+  if (value !== null) attributes["data-value"] = String(value);
+  return [el("dt", { text: name }), el("dd", attributes)];
+}
+
+/** A rows × cols image of the weights, diverging colours scaled to the largest |w|. */
+function weightCanvas({ values, rows, cols }) {
+  const canvas = el("canvas", {
+    class: "scene-card-weights",
+    "data-testid": "scene-card-weights",
+    width: cols,
+    height: rows,
+    "aria-label": "The neuron's incoming weights as an image",
+  });
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(cols, rows);
+  let maxAbs = 0;
+  for (const value of values) maxAbs = Math.max(maxAbs, Math.abs(value));
+  for (let i = 0; i < values.length; i++) {
+    const [r, g, b] = rgbDiverging(maxAbs ? values[i] / maxAbs : 0);
+    image.data.set([r, g, b, 255], 4 * i);
+  }
+  context.putImageData(image, 0, 0);
+  return canvas;
+}

@@ -1,0 +1,50 @@
+// Output labels as HTML next to the output neurons (crisp at any zoom, no draw calls);
+// the winner is highlighted. Clicking a label selects its neuron.
+
+import { el } from "./dom.js";
+
+export class OutputLabels {
+  /** @param {HTMLElement} layer an overlay above the canvas */
+  constructor(layer, onSelect) {
+    this.layer = layer;
+    this.onSelect = onSelect;
+    this.items = [];
+  }
+
+  setLabels(labels) {
+    this.items = labels.map((label, index) => {
+      const value = el("span", { class: "scene-label-value" });
+      const item = el(
+        "button",
+        {
+          type: "button",
+          class: "scene-label",
+          "data-testid": `scene-label-${index}`,
+          title: `Inspect output "${label}"`,
+          onclick: () => this.onSelect(index),
+        },
+        [el("span", { class: "scene-label-name", text: label }), value],
+      );
+      return { item, value };
+    });
+    this.layer.replaceChildren(...this.items.map(({ item }) => item));
+  }
+
+  /** Move each label next to its neuron ({x, y, radius, visible} in CSS pixels). */
+  place(positions) {
+    positions.forEach((position, index) => {
+      const entry = this.items[index];
+      if (!entry) return;
+      entry.item.hidden = !position.visible;
+      entry.item.style.transform = `translate(${Math.round(position.x + position.radius + 6)}px, ${Math.round(position.y)}px) translateY(-50%)`;
+    });
+  }
+
+  /** Probabilities next to the labels; the winner highlighted (null: none). */
+  show(probabilities, winner) {
+    this.items.forEach(({ item, value }, index) => {
+      item.classList.toggle("winner", index === winner);
+      value.textContent = probabilities ? `${Math.round(100 * probabilities[index])}%` : "";
+    });
+  }
+}

@@ -1,0 +1,102 @@
+// Sample digits: real held-out digits from a compact uint8 asset (format in
+// docs/export-format.md, "Sample digits asset"), loaded lazily so drawing never waits.
+
+import { TEXT } from "./strings.js";
+
+const MAGIC = "MLPS";
+
+/** Parse the asset: { rows, cols, labels: Uint8Array, images: Uint8Array[N*rows*cols] }. */
+export function parseSamples(buffer) {
+  const bytes = new Uint8Array(buffer);
+  if (bytes.length < 12 || String.fromCharCode(...bytes.subarray(0, 4)) !== MAGIC) {
+    throw new Error("not a sample digits file (bad magic)");
+  }
+  if (bytes[4] !== 1) throw new Error(`unknown sample file version ${bytes[4]}`);
+  const rows = bytes[5];
+  const cols = bytes[6];
+  const count = new DataView(buffer).getUint32(8, true);
+  const expected = 12 + count + count * rows * cols;
+  if (bytes.length !== expected) {
+    throw new Error(`sample file holds ${bytes.length} bytes, expected ${expected}`);
+  }
+  return {
+    rows,
+    cols,
+    labels: bytes.subarray(12, 12 + count),
+    images: bytes.subarray(12 + count),
+  };
+}
+
+export class SampleDigits {
+  /**
+   * @param {HTMLElement} container where the buttons go
+   * @param {(pixels: Float32Array, label: number) => void} onPick
+   */
+  constructor(container, onPick) {
+    this.container = container;
+    this.onPick = onPick;
+    this.url = null;
+    this.samples = null;
+    this.loading = null;
+    this.cursor = new Map(); // label → next sample index, so repeated clicks cycle
+  }
+
+  /** Offer the samples of `url` with the model's labels (the file loads on first use). */
+  setSource(url, labels) {
+    if (url !== this.url) {
+      this.url = url;
+      this.samples = null;
+      this.loading = null;
+    }
+    const buttons = labels.map((label, index) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.testid = `sample-${index}`;
+      button.textContent = label;
+      button.setAttribute("aria-label", TEXT.sampleLabel(label));
+      button.addEventListener("click", () => this.pick(index));
+      return button;
+    });
+    const random = document.createElement("button");
+    random.type = "button";
+    random.dataset.testid = "sample-random";
+    random.textContent = TEXT.sampleRandom;
+    random.addEventListener("click", () => this.pick(null));
+    this.container.replaceChildren(...buttons, random);
+  }
+
+  load() {
+    this.loading ??= fetch(this.url)
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status} for ${this.url}`);
+        return response.arrayBuffer();
+      })
+      .then((buffer) => (this.samples = parseSamples(buffer)));
+    this.loading.catch(() => (this.loading = null)); // a later click retries
+    return this.loading;
+  }
+
+  /** Load the next sample of `label` (or a random one when label is null). */
+  async pick(label) {
+    const samples = await this.load();
+    const candidates = [];
+    samples.labels.forEach((value, index) => {
+      if (label === null || value === label) candidates.push(index);
+    });
+    if (!candidates.length) throw new Error(`no sample of class ${label}`);
+    let index;
+    if (label === null) {
+      index = candidates[Math.floor(Math.random() * candidates.length)];
+    } else {
+      const next = this.cursor.get(label) ?? 0;
+      index = candidates[next % candidates.length];
+      this.cursor.set(label, next + 1);
+    }
+    const size = samples.rows * samples.cols;
+    const pixels = new Float32Array(size);
+    const image = samples.images.subarray(index * size, (index + 1) * size);
+    for (let i = 0; i < size; i++) pixels[i] = image[i] / 255;
+    this.onPick(pixels, samples.labels[index]);
+    return { label: samples.labels[index], index };
+  }
+}
