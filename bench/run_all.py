@@ -70,6 +70,14 @@ def headlines(results: dict) -> list[str]:
             f"{page['input_to_probabilities_ms']['median']:.1f} ms median; forward pass in "
             f"the worker: {page['worker_forward_ms']['median']:.2f} ms median."
         )
+    scene = results.get("scene", {})
+    if "update_ms" in scene:
+        calls = sorted({entry["drawCalls"] for entry in scene["draw_calls"].values()})
+        lines.append(
+            f"3D scene update (N = {scene['top_n']}): "
+            f"{scene['update_ms']['weight']['median']:.2f} ms median JS cost (goal ≤ 2 ms); "
+            f"draw calls per frame: {', '.join(map(str, calls))} whatever N (goal ≤ 12)."
+        )
     training = results.get("training", {})
     if "speedup" in training:
         lines.append(

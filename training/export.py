@@ -22,6 +22,7 @@ def build_model_export(
     dtype: str = "float16",
     metrics: dict | None = None,
     training: dict | None = None,
+    timeline: list[dict] | None = None,
 ) -> dict:
     """A validated version-1 export document of ``model``'s Linear layers."""
     return build_export(
@@ -34,6 +35,7 @@ def build_model_export(
         std=spec.std,
         metrics=metrics,
         training=training,
+        timeline=timeline,
     )
 
 

@@ -12,6 +12,7 @@ from torch import nn
 from tqdm import tqdm
 
 Augment = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
+StepHook = Callable[[int, torch.Tensor], None]  # (images in the batch, its detached loss)
 EVAL_BATCH_SIZE = 4096
 
 
@@ -53,8 +54,12 @@ def train_epoch(
     generator: torch.Generator,
     augment: Augment | None = None,
     progress: str | None = None,
+    on_step: StepHook | None = None,
 ) -> tuple[float, float]:
-    """One pass over the data in random order; returns ``(mean loss, seconds)``."""
+    """One pass over the data in random order; returns ``(mean loss, seconds)``.
+
+    ``on_step`` is called after every optimisation step (the training timeline uses it).
+    """
     model.train()
     started = time.perf_counter()
     order = torch.randperm(len(labels), generator=generator).to(images.device)
@@ -75,6 +80,8 @@ def train_epoch(
         loss.backward()
         optimizer.step()
         total_loss += loss.detach() * len(batch)
+        if on_step is not None:
+            on_step(len(batch), loss.detach())
     mean_loss = total_loss.item() / len(labels)  # .item() also waits for the device
     return mean_loss, time.perf_counter() - started
 

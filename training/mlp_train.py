@@ -7,7 +7,8 @@ Data comes from torchvision's MNIST / FashionMNIST under --data-dir (downloaded 
 possible; offline, see ``python -m training.prepare_data --help``). The whole dataset is
 normalised into tensors once and batched by random permutation; --augment warps each
 batch on the device. The export follows docs/export-format.md and is written atomically,
-with a PNG of the loss and accuracy curves beside it.
+with a PNG of the loss and accuracy curves beside it; --snapshots adds a training timeline
+(full exports at ~30 milestones, in a folder named after the export).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from training.loop import (  # noqa: E402
     train_epoch,
 )
 from training.model import build_mlp, load_layer_weights  # noqa: E402
+from training.timeline import TimelineRecorder, TimelineStaging  # noqa: E402
 
 INTERRUPTED = 130
 
@@ -148,11 +150,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="warp every training batch at random: shifts (±2 px), rotations "
         "(±12°) and scaling (0.9–1.1), batched on the device",
     )
+    parser.add_argument(
+        "--snapshots",
+        action="store_true",
+        help="also save the model at milestones spaced logarithmically by images seen "
+        "(a training timeline: <export stem>/NNN_<label>.json, listed in the export)",
+    )
+    parser.add_argument(
+        "--snapshot-count",
+        type=positive_int,
+        default=30,
+        metavar="N",
+        help="at most this many snapshots, the initial and the final model included",
+    )
     return parser
 
 
 def run_epochs(
-    args: argparse.Namespace, model: torch.nn.Module, data: TensorData, generator: torch.Generator
+    args: argparse.Namespace,
+    model: torch.nn.Module,
+    data: TensorData,
+    generator: torch.Generator,
+    recorder: TimelineRecorder | None = None,
 ) -> list[EpochStats]:
     """Train for ``args.epochs``, printing one line per epoch."""
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -164,6 +183,7 @@ def run_epochs(
         augment = RandomAffine(background=-data.spec.mean / data.spec.std)
     history = []
     for epoch in range(1, args.epochs + 1):
+        snapshot_seconds = recorder.seconds if recorder else 0.0
         train_loss, seconds = train_epoch(
             model,
             optimizer,
@@ -173,7 +193,10 @@ def run_epochs(
             generator=generator,
             augment=augment,
             progress=f"epoch {epoch}/{args.epochs}",
+            on_step=recorder.after_step if recorder else None,
         )
+        if recorder:  # time spent on snapshots is not training time
+            seconds -= recorder.seconds - snapshot_seconds
         if scheduler is not None:
             scheduler.step()
         train = evaluate(model, data.train_images, data.train_labels)
@@ -277,21 +300,66 @@ def train_and_export(args: argparse.Namespace, argv: list[str]) -> int:
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     model = build_mlp(784, args.hidden_dims, len(data.spec.labels)).to(device)
+    if not args.snapshots:
+        return train_model(args, argv, device, data, model, generator, None)
+    with TimelineStaging(args.export_path) as staging:
+        return train_model(args, argv, device, data, model, generator, staging)
+
+
+def train_model(
+    args: argparse.Namespace,
+    argv: list[str],
+    device: torch.device,
+    data: TensorData,
+    model: torch.nn.Module,
+    generator: torch.Generator,
+    staging: TimelineStaging | None,
+) -> int:
+    """Train, then write the export (and publish the timeline when ``staging`` is given)."""
+    recorder = None
+    if staging is not None:
+        base = training_metadata(args, device, data, [], 0.0, argv)
+        for key in ("train_seconds", "median_samples_per_second"):
+            del base[key]
+        recorder = TimelineRecorder(
+            model,
+            data,
+            staging,
+            dtype=args.dtype,
+            total_images=0 if args.skip_train else args.epochs * len(data.train_labels),
+            batch_size=args.batch_size,
+            count=args.snapshot_count,
+            training=base,
+        )
+        recorder.start()
+    snapshot_seconds = recorder.seconds if recorder else 0.0
     started = time.perf_counter()
-    history = [] if args.skip_train else run_epochs(args, model, data, generator)
+    history = [] if args.skip_train else run_epochs(args, model, data, generator, recorder)
     seconds = time.perf_counter() - started
+    if recorder:  # time spent on snapshots is not training time
+        seconds -= recorder.seconds - snapshot_seconds
 
     exported = exported_copy(model, data.spec, args.dtype)
     metrics, test = metrics_of(model, exported, data, history)
     training = training_metadata(args, device, data, history, seconds, argv)
     document = build_model_export(
-        model, data.spec, dtype=args.dtype, metrics=metrics, training=training
+        model,
+        data.spec,
+        dtype=args.dtype,
+        metrics=metrics,
+        training=training,
+        timeline=recorder.entries if recorder else None,
     )
-    size = write_export(document, args.export_path)
+    if staging is None:
+        size = write_export(document, args.export_path)
+    else:
+        size = staging.publish(recorder.entries, lambda: write_export(document, args.export_path))
     print(
         f"wrote {args.export_path} ({size / 1024:.0f} KiB, {args.dtype}): test accuracy "
         f"{metrics['test_accuracy']:.2%} on {metrics['test_samples']:,} images"
     )
+    if recorder:
+        print(recorder.summary())
     if history:
         write_curves(args, data, history, metrics["test_accuracy"])
     matrix = confusion_matrix(data.test_labels, test.predictions, len(data.spec.labels))

@@ -34,9 +34,11 @@ def test_an_invalid_document_is_never_renamed_into_place(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("extra", [[], ["--snapshots"]], ids=["plain", "snapshots"])
 def test_ctrl_c_during_training_writes_nothing(
-    tiny_data_dir, tmp_path, cli_command, subprocess_env
+    tiny_data_dir, tmp_path, cli_command, subprocess_env, extra
 ):
+    """Nothing new on disk: no export, no timeline folder, no staging folder."""
     export_path = tmp_path / "exports" / "model.json"
     export_path.parent.mkdir()
     export_path.write_text("previous")
@@ -54,6 +56,7 @@ def test_ctrl_c_during_training_writes_nothing(
             "16",
             "--export-path",
             str(export_path),
+            *extra,
         ],
         env=subprocess_env,
         stdout=subprocess.PIPE,

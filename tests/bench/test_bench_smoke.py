@@ -1,0 +1,43 @@
+"""`make bench QUICK=1`: every benchmark runs end to end in smoke mode and writes its results.
+
+Numbers are not asserted (speed belongs in benchmarks, not tests); only that each benchmark
+runs and reports what it promises.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.skipif(
+    not (ROOT / "build" / "site" / "index.html").is_file(), reason="run `make build` first"
+)
+def test_quick_benchmarks_run_and_report():
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+    completed = subprocess.run(
+        [sys.executable, "bench/run_all.py", "--quick"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    results = json.loads((ROOT / "bench" / "out" / "quick" / "results.json").read_text())
+    benchmarks = results["benchmarks"]
+    assert set(benchmarks) == {"page", "scene", "training", "recognition"}
+    assert all("error" not in result for result in benchmarks.values())
+    page = benchmarks["page"]
+    assert page["cold_ready_s"]["median"] > 0 and page["boot_ratio_to_baseline"] > 0
+    assert page["worker_forward_ms"]["median"] > 0
+    assert benchmarks["training"]["speedup"] > 0
+    assert 0 <= benchmarks["recognition"]["shifted_scaled"]["preprocessed"] <= 1
+    assert "Page boot" in completed.stdout
