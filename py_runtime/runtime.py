@@ -12,7 +12,7 @@ import json
 import numpy as np
 
 from .connections import top_incoming
-from .export_format import Model, parse_export
+from .export_format import ExportError, Model, parse_export
 from .forward import forward, is_blank
 from .preprocess import preprocess
 
@@ -26,12 +26,20 @@ class Runtime:
         self.network_input = self.pixels
         self.last = None
 
-    def load(self, raw: str | bytes) -> str:
+    def load(self, raw: str | bytes, image_shape: tuple[int, int] | None = None) -> str:
         """Validate an export and make it current; returns its summary as JSON text.
 
-        Raises ``ExportError`` (with a message naming the problem) and keeps the old model.
+        ``image_shape`` is the size of the images the caller can draw: an export for another
+        size is rejected. Raises ``ExportError`` (naming the problem) and keeps the old model.
         """
         model = parse_export(raw)
+        if image_shape is not None and tuple(model.image_shape) != tuple(image_shape):
+            drawn = "x".join(map(str, image_shape))
+            expected = "x".join(map(str, model.image_shape))
+            raise ExportError(
+                "dataset.image_shape",
+                f"this export expects {expected} images; the page draws {drawn}",
+            )
         self.model = model
         self.pixels = np.zeros(model.architecture[0], dtype=np.float32)
         self.network_input = self.pixels

@@ -114,7 +114,7 @@ def _tamper(route):
     ],
     ids=["wheel-missing", "wheel-tampered"],
 )
-def test_runtime_that_cannot_boot_shows_an_error_state(open_page, page, handler, reason):
+def test_runtime_that_cannot_boot_shows_an_error_state(open_page, page, probe, handler, reason):
     page.route("**/numpy-*.whl", handler)
     page = open_page(wait_for="error")
     assert reason in error_text(page)
@@ -124,3 +124,4 @@ def test_runtime_that_cannot_boot_shows_an_error_state(open_page, page, handler,
     )
     page.get_by_test_id("draw-grid").click()  # the grid stays usable
     assert page.evaluate("window.mlpvis.getPixels().some(v => v > 0)")
+    assert probe.page_errors == []

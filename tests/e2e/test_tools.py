@@ -51,30 +51,51 @@ def test_brush_size_and_erase_mode(open_page):
     assert row[14] == 0  # the touch erased where it landed
 
 
+def focused(page) -> str | None:
+    return page.evaluate("document.activeElement.dataset.testid ?? null")
+
+
+def tab_to(page, testid: str, limit: int = 40) -> None:
+    """Press Tab until the control is focused (proves it is reachable from the keyboard)."""
+    for _ in range(limit):
+        if focused(page) == testid:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{testid} is not reachable with Tab (stuck at {focused(page)})")
+
+
 def test_keyboard_only_use(open_page):
     page = open_page()
-    page.keyboard.press("Tab")  # the skip to the first control: the share button
-    for _ in range(10):
-        if page.evaluate("document.activeElement.dataset.testid") == "draw-grid":
-            break
-        page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.dataset.testid") == "draw-grid"
+    tab_to(page, "draw-grid")
     page.keyboard.press("Space")
     for _ in range(8):
         page.keyboard.press("Shift+ArrowDown")
     wait_for_prediction(page)
     assert ink(page) > 5
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.dataset.testid") == "clear"
+    tab_to(page, "clear")
     page.keyboard.press("Enter")
     wait_for_no_prediction(page)
     assert ink(page) == 0
-    announced = page.get_by_test_id("announcer")
     page.wait_for_function(
         "document.querySelector(\"[data-testid='announcer']\").textContent"
         ".includes('No prediction')"
     )
-    assert announced.get_attribute("aria-live") == "polite"
+    tab_to(page, "undo")
+    page.keyboard.press("Enter")  # undo the clear: the keyboard stroke is back
+    wait_for_prediction(page)
+    assert ink(page) > 5
+    tab_to(page, "preprocess")
+    page.keyboard.press("Space")
+    assert not page.get_by_test_id("preprocess").is_checked()
+    tab_to(page, "sample-4")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector(\"[data-testid='announcer']\").textContent.startsWith('Prediction')"
+    )
+    tab_to(page, "share", limit=80)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid='notice']:not([hidden])")
+    assert "d=" in page.evaluate("window.location.hash")
 
 
 def test_a_shared_link_restores_the_drawing_and_settings(open_page, page, context):

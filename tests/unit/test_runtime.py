@@ -80,3 +80,13 @@ def test_connections_layout():
 def test_predict_without_a_model_is_an_error():
     with pytest.raises(RuntimeError, match="no model loaded"):
         Runtime().predict()
+
+
+def test_an_export_for_another_image_size_is_rejected_when_the_caller_says_so():
+    runtime = Runtime()
+    runtime.load(json.dumps(random_export([784, 10], seed=1)))
+    other = random_export([400, 10], seed=2, image_shape=(20, 20))
+    assert json.loads(Runtime().load(json.dumps(other)))["image_shape"] == [20, 20]
+    with pytest.raises(ExportError, match=r"dataset.image_shape: this export expects 20x20"):
+        runtime.load(json.dumps(other), image_shape=(28, 28))
+    assert runtime.model.architecture == [784, 10]  # the last good model stays

@@ -17,6 +17,7 @@ export class RuntimeBridge {
     this.options = { mnistStyle: true }; // MNIST-style preprocessing before the forward pass
     this.inFlight = null; // the predict request the worker is working on
     this.queued = null; // the latest pixels waiting for it: { pixels, waiters }
+    this.passes = 0; // forward passes the worker was asked for (superseded ones never are)
     worker.addEventListener("message", (event) => this.onMessage(event.data));
     worker.addEventListener("error", (event) => {
       event.preventDefault();
@@ -80,6 +81,7 @@ export class RuntimeBridge {
     const job = this.queued;
     this.queued = null;
     this.inFlight = job;
+    this.passes += 1;
     const started = performance.now();
     const payload = { pixels: job.pixels, mnistStyle: this.options.mnistStyle };
     this.request(REQUEST.PREDICT, payload, [job.pixels.buffer])
@@ -117,8 +119,9 @@ export class RuntimeBridge {
   }
 
   /** Benchmark the forward pass inside the worker (median over `repeats` runs). */
-  benchForward(pixels, repeats = 200) {
-    return this.request(REQUEST.BENCH_FORWARD, { pixels: new Float32Array(pixels), repeats });
+  benchForward(pixels, repeats = 200, mnistStyle = false) {
+    const payload = { pixels: new Float32Array(pixels), repeats, mnistStyle };
+    return this.request(REQUEST.BENCH_FORWARD, payload);
   }
 
   request(type, payload, transfer = []) {

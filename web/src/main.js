@@ -71,7 +71,11 @@ function setEraseMode(on) {
   eraseButton.ariaPressed = String(on);
 }
 
-const samples = new SampleDigits(byTestId("samples"), (pixels) => grid.setPixels(pixels));
+const samples = new SampleDigits(
+  byTestId("samples"),
+  (pixels) => grid.setPixels(pixels),
+  (message) => status.showError(message),
+);
 const timeline = new TimelineView(byTestId("timeline-panel"), async (entry, index) => {
   try {
     await bridge.loadWeights(entry.url);
@@ -88,7 +92,7 @@ const timeline = new TimelineView(byTestId("timeline-panel"), async (entry, inde
 bridge.on("stage", (event) => status.stage(event));
 bridge.on("fatal", (message) => status.fatal(message));
 bridge.on("model", (summary) => {
-  probabilities.setLabels(summary.labels);
+  probabilities.setLabels(summary.labels); // keeps the bars when the labels are unchanged
   status.model(summary);
   samples.setSource(new URL(`exports/samples/${summary.dataset}.bin`, document.baseURI).href, summary.labels);
 });
@@ -163,11 +167,14 @@ async function restoreSettings() {
       grid.setPixels(await decodeDrawing(shared.d, grid.pixels.length));
       grid.history.length = 0;
     } catch (error) {
-      status.showError(`The drawing in this link could not be read: ${error.message}`);
+      status.showError(TEXT.linkDrawingUnreadable(error.message));
     }
   }
 }
 const restored = restoreSettings();
+// Opening a shared link in a tab that already shows the page changes only the hash:
+// start over from it (our own updates use replaceState, which fires no hashchange).
+window.addEventListener("hashchange", () => window.location.reload());
 
 // ---- boot ----
 
@@ -180,7 +187,11 @@ const ready = bridge.init(requestedWeights, DEFAULT_WEIGHTS).then(async ({ summa
   await restored;
   state.ready = true;
   status.ready(summary);
-  if (shared.t && !timeline.root.hidden) await timeline.request(Number(shared.t));
+  if (shared.t && !timeline.root.hidden) {
+    await timeline.request(Number(shared.t)).catch((error) => {
+      status.showError(TEXT.linkTimelineIgnored(error.message));
+    });
+  }
   refresh();
   return summary;
 });

@@ -1,6 +1,8 @@
 // Shareable state in the URL hash: the drawing, the model and the settings.
 // The drawing is quantised to 16 grey levels, deflated and base64url-encoded (~100–300 chars).
 
+import { MESSAGES } from "./ui/strings.js";
+
 const LEVELS = 15;
 
 /** Encode pixels in [0, 1] as a compact string. */
@@ -17,7 +19,7 @@ export async function encodeDrawing(pixels) {
 /** Decode a string made by `encodeDrawing` into `size` pixels. */
 export async function decodeDrawing(text, size = 784) {
   const packed = await transform(fromBase64Url(text), new DecompressionStream("deflate-raw"));
-  if (packed.length !== Math.ceil(size / 2)) throw new Error("the drawing in the link is damaged");
+  if (packed.length !== Math.ceil(size / 2)) throw new Error(MESSAGES.linkDrawingDamaged);
   const pixels = new Float32Array(size);
   for (let i = 0; i < size; i++) {
     const level = i % 2 ? packed[i >> 1] & 0x0f : packed[i >> 1] >> 4;

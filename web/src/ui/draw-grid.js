@@ -3,10 +3,14 @@
 // erase. Strokes are interpolated between pointer events and have soft edges, like MNIST's
 // pen strokes. Every stroke (and clear) can be undone.
 
+import { MESSAGES } from "./strings.js";
+
 export const BRUSH_SIZES = Object.freeze({ 1: 0.95, 2: 1.35, 3: 1.9 }); // radius in cells
 const BRUSH_SOFTNESS = 0.8; // cells over which the edge fades out
 const STEP = 0.25; // interpolation step between pointer events, in cells
 const UNDO_LIMIT = 100;
+const ERASE_FLOOR = 0.05; // erasing leaves nothing fainter than this
+const ERASER_EXTRA = 0.6; // the eraser is wider than the pen, so one pass removes a soft edge
 
 export class DrawGrid {
   /**
@@ -47,6 +51,9 @@ export class DrawGrid {
       this.redraw();
     });
     canvas.addEventListener("blur", () => this.redraw());
+    canvas.addEventListener("keyup", (event) => {
+      if (event.key === "Shift") this.keyStroke = false;
+    });
   }
 
   /** Brush size 1 (fine), 2 (default) or 3 (bold). */
@@ -82,12 +89,20 @@ export class DrawGrid {
       const [dx, dy] = moves[event.key];
       this.cursor.x = Math.min(this.size - 1, Math.max(0, this.cursor.x + dx));
       this.cursor.y = Math.min(this.size - 1, Math.max(0, this.cursor.y + dy));
-      if (event.shiftKey) this.stampCell(this.cursor, false);
-      else this.redraw();
+      if (event.shiftKey) {
+        if (!this.keyStroke) this.remember(); // a run of Shift+arrows is one stroke
+        this.keyStroke = true;
+        this.stampCell(this.cursor, false);
+      } else {
+        this.keyStroke = false;
+        this.redraw();
+      }
     } else if (paint || erase) {
+      this.keyStroke = false;
       this.remember();
       this.stampCell(this.cursor, erase);
     } else {
+      if (event.key !== "Shift") this.keyStroke = false;
       return;
     }
     event.preventDefault();
@@ -146,7 +161,7 @@ export class DrawGrid {
   }
 
   stamp(x, y, erase) {
-    const radius = this.brushRadius;
+    const radius = erase ? this.brushRadius + ERASER_EXTRA : this.brushRadius;
     const reach = Math.ceil(radius + 1);
     const cx = Math.floor(x);
     const cy = Math.floor(y);
@@ -158,9 +173,12 @@ export class DrawGrid {
         const strength = Math.min(1, Math.max(0, (radius - distance) / BRUSH_SOFTNESS));
         if (strength <= 0) continue;
         const index = row * this.size + col;
-        this.pixels[index] = erase
-          ? Math.min(this.pixels[index], 1 - strength)
-          : Math.max(this.pixels[index], strength);
+        if (erase) {
+          const left = this.pixels[index] * (1 - strength);
+          this.pixels[index] = left < ERASE_FLOOR ? 0 : left; // no faint ghosts left behind
+        } else {
+          this.pixels[index] = Math.max(this.pixels[index], strength);
+        }
       }
     }
   }
@@ -174,7 +192,7 @@ export class DrawGrid {
   /** Replace every pixel (values are clamped to [0, 1]); undoable. */
   setPixels(values) {
     if (!values || values.length !== this.pixels.length) {
-      throw new Error(`setPixels expects ${this.pixels.length} values, got ${values?.length}`);
+      throw new Error(MESSAGES.wrongPixelCount(this.pixels.length, values?.length));
     }
     this.remember();
     for (let i = 0; i < values.length; i++) {

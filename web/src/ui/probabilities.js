@@ -27,6 +27,8 @@ export class ProbabilityView {
   }
 
   setLabels(labels) {
+    if (this.labels && labels.join("\u0000") === this.labels.join("\u0000")) return;
+    this.labels = [...labels];
     this.list.replaceChildren();
     this.rows = labels.map((label, index) => {
       const item = document.createElement("li");

@@ -1,7 +1,7 @@
 // Sample digits: real held-out digits from a compact uint8 asset (format in
 // docs/export-format.md, "Sample digits asset"), loaded lazily so drawing never waits.
 
-import { TEXT } from "./strings.js";
+import { MESSAGES, TEXT } from "./strings.js";
 
 const MAGIC = "MLPS";
 
@@ -9,15 +9,15 @@ const MAGIC = "MLPS";
 export function parseSamples(buffer) {
   const bytes = new Uint8Array(buffer);
   if (bytes.length < 12 || String.fromCharCode(...bytes.subarray(0, 4)) !== MAGIC) {
-    throw new Error("not a sample digits file (bad magic)");
+    throw new Error(MESSAGES.samplesBadMagic);
   }
-  if (bytes[4] !== 1) throw new Error(`unknown sample file version ${bytes[4]}`);
+  if (bytes[4] !== 1) throw new Error(MESSAGES.samplesBadVersion(bytes[4]));
   const rows = bytes[5];
   const cols = bytes[6];
   const count = new DataView(buffer).getUint32(8, true);
   const expected = 12 + count + count * rows * cols;
   if (bytes.length !== expected) {
-    throw new Error(`sample file holds ${bytes.length} bytes, expected ${expected}`);
+    throw new Error(MESSAGES.samplesBadLength(bytes.length, expected));
   }
   return {
     rows,
@@ -31,10 +31,12 @@ export class SampleDigits {
   /**
    * @param {HTMLElement} container where the buttons go
    * @param {(pixels: Float32Array, label: number) => void} onPick
+   * @param {(message: string) => void} onError shows why a sample could not be loaded
    */
-  constructor(container, onPick) {
+  constructor(container, onPick, onError) {
     this.container = container;
     this.onPick = onPick;
+    this.onError = onError;
     this.url = null;
     this.samples = null;
     this.loading = null;
@@ -54,26 +56,31 @@ export class SampleDigits {
       button.dataset.testid = `sample-${index}`;
       button.textContent = label;
       button.setAttribute("aria-label", TEXT.sampleLabel(label));
-      button.addEventListener("click", () => this.pick(index));
+      button.addEventListener("click", () => this.pickOrReport(index));
       return button;
     });
     const random = document.createElement("button");
     random.type = "button";
     random.dataset.testid = "sample-random";
     random.textContent = TEXT.sampleRandom;
-    random.addEventListener("click", () => this.pick(null));
+    random.addEventListener("click", () => this.pickOrReport(null));
     this.container.replaceChildren(...buttons, random);
   }
 
   load() {
     this.loading ??= fetch(this.url)
       .then((response) => {
-        if (!response.ok) throw new Error(`HTTP ${response.status} for ${this.url}`);
+        if (!response.ok) throw new Error(MESSAGES.samplesHttp(response.status, this.url));
         return response.arrayBuffer();
       })
       .then((buffer) => (this.samples = parseSamples(buffer)));
     this.loading.catch(() => (this.loading = null)); // a later click retries
     return this.loading;
+  }
+
+  /** A button's action: pick, and show (never throw) what went wrong. */
+  pickOrReport(label) {
+    return this.pick(label).catch((error) => this.onError(TEXT.samplesUnavailable(error.message)));
   }
 
   /** Load the next sample of `label` (or a random one when label is null). */
@@ -83,7 +90,7 @@ export class SampleDigits {
     samples.labels.forEach((value, index) => {
       if (label === null || value === label) candidates.push(index);
     });
-    if (!candidates.length) throw new Error(`no sample of class ${label}`);
+    if (!candidates.length) throw new Error(MESSAGES.samplesNoClass(label));
     let index;
     if (label === null) {
       index = candidates[Math.floor(Math.random() * candidates.length)];

@@ -1,6 +1,6 @@
 // The training timeline slider: scrub through snapshots saved while the model trained.
 
-import { TEXT } from "./strings.js";
+import { MESSAGES, TEXT } from "./strings.js";
 
 export class TimelineView {
   /**
@@ -43,6 +43,9 @@ export class TimelineView {
 
   /** Latest wins: while a snapshot loads, only the newest request is kept. */
   async request(index) {
+    if (!Number.isInteger(index) || index < 0 || index >= this.entries.length) {
+      throw new Error(MESSAGES.noSnapshot(index, this.entries.length - 1));
+    }
     this.wanted = index;
     if (this.busy) return;
     this.busy = true;

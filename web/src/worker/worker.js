@@ -3,6 +3,7 @@
 
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
 import { EVENT, REQUEST } from "../protocol.js";
+import { MESSAGES } from "../ui/strings.js";
 
 const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
 const PYODIDE_URL = new URL("../../vendor/pyodide/", import.meta.url).href;
@@ -17,6 +18,7 @@ const stage = (name, state, detail = "") => {
 };
 
 let resolveInit;
+let loads = Promise.resolve(); // LOAD_WEIGHTS requests, chained
 const initRequest = new Promise((resolve) => (resolveInit = resolve));
 const runtimeZip = fetchBytes(RUNTIME_ZIP_URL, "the Python runtime (py_runtime.zip)");
 runtimeZip.catch(() => {}); // reported when awaited in boot()
@@ -47,7 +49,7 @@ async function boot() {
   try {
     pyodide = await loadPyodide({ indexURL: PYODIDE_URL, stdout: () => {}, stderr: () => {} });
   } catch (error) {
-    return fatal("runtime", `The Python runtime (Pyodide) could not start: ${messageOf(error)}`);
+    return fatal("runtime", MESSAGES.pyodideFailed(messageOf(error)));
   }
   stage("runtime", "done");
 
@@ -64,13 +66,13 @@ async function boot() {
   // loadPackage does not reject on a 404 or a failed integrity check: check it ourselves.
   if (!pyodide.loadedPackages.numpy) {
     const reason = packageErrors.join(" ") || "unknown reason";
-    return fatal("numpy", `NumPy could not be loaded (missing or failed its integrity check): ${reason}`);
+    return fatal("numpy", MESSAGES.numpyFailed(reason));
   }
   try {
     pyodide.unpackArchive(await runtimeZip, "zip", { extractDir: RUNTIME_DIR });
     pyodide.runPython(GLUE);
   } catch (error) {
-    return fatal("numpy", `The Python runtime could not be imported: ${messageOf(error)}`);
+    return fatal("numpy", MESSAGES.runtimeImportFailed(messageOf(error)));
   }
   stage("numpy", "done");
 
@@ -95,7 +97,7 @@ async function boot() {
     try {
       summary = loadText(api, await fetchExport(init.fallbackUrl), init.fallbackUrl);
     } catch (fallbackError) {
-      return fatal("weights", `${firstError}\nThe default model failed too: ${messageOf(fallbackError)}`);
+      return fatal("weights", MESSAGES.defaultFailedToo(firstError, messageOf(fallbackError)));
     }
   }
   stage("weights", "done");
@@ -117,8 +119,10 @@ async function handle(api, request) {
       return [flat, [flat.buffer]];
     }
     case REQUEST.LOAD_WEIGHTS: {
-      const text = await fetchExport(request.url);
-      return [loadText(api, text, request.url), []];
+      // One load at a time, in request order: the last one asked for is the one that stays.
+      const load = loads.then(async () => loadText(api, await fetchExport(request.url), request.url));
+      loads = load.catch(() => {});
+      return [await load, []];
     }
     case REQUEST.CONNECTIONS: {
       const flat = readFloat32(api.connections(request.n, request.mode));
@@ -127,8 +131,8 @@ async function handle(api, request) {
     case REQUEST.LAYER: {
       const pair = api.layer(request.layer);
       try {
-        const weight = readFloat32(pair.get(0), false);
-        const bias = readFloat32(pair.get(1), false);
+        const weight = readFloat32(pair.get(0));
+        const bias = readFloat32(pair.get(1));
         return [{ weight, bias }, [weight.buffer, bias.buffer]];
       } finally {
         pair.destroy();
@@ -137,18 +141,18 @@ async function handle(api, request) {
     case REQUEST.TIMINGS:
       return [{ ...timings }, []];
     case REQUEST.BENCH_FORWARD:
-      return [benchForward(api, request.pixels, request.repeats), []];
+      return [benchForward(api, request.pixels, request.repeats, request.mnistStyle), []];
     default:
-      throw new Error(`unknown request type ${request.type}`);
+      throw new Error(MESSAGES.unknownRequest(request.type));
   }
 }
 
 /** Time the forward pass as the page runs it (JS → Python → flat Float32Array back). */
-function benchForward(api, pixels, repeats) {
+function benchForward(api, pixels, repeats, mnistStyle) {
   const samples = [];
   for (let i = 0; i < repeats; i++) {
     const start = performance.now();
-    readFloat32(api.predict(pixels, true));
+    readFloat32(api.predict(pixels, Boolean(mnistStyle)));
     samples.push(performance.now() - start);
   }
   samples.sort((a, b) => a - b);
@@ -158,7 +162,7 @@ function benchForward(api, pixels, repeats) {
 /** Validate and install an export; a rejected file leaves the current model in place. */
 function loadText(api, text, url) {
   const answer = JSON.parse(api.load(text));
-  if (answer.error) throw new Error(`Could not load weights from ${url}: ${answer.error}`);
+  if (answer.error) throw new Error(MESSAGES.weightsRejected(url, answer.error));
   api.summary = answer.summary;
   return answer.summary;
 }
@@ -175,29 +179,48 @@ function readFloat32(proxy, destroy = true) {
 }
 
 async function fetchExport(url) {
+  if (new URL(url).origin !== self.location.origin) {
+    throw new Error(MESSAGES.weightsOtherOrigin(url, self.location.origin));
+  }
   let response;
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new Error(`Could not fetch weights from ${url}: ${messageOf(error)}`);
+    throw new Error(MESSAGES.weightsUnreachable(url, messageOf(error)));
   }
   if (!response.ok) {
-    throw new Error(`Could not load weights from ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+    throw new Error(MESSAGES.weightsHttp(url, response.status, response.statusText));
   }
+  const tooLarge = (size) =>
+    new Error(MESSAGES.weightsTooLarge(url, size, MAX_EXPORT_BYTES));
   const declared = Number(response.headers.get("content-length") || 0);
-  if (declared > MAX_EXPORT_BYTES) {
-    throw new Error(`Could not load weights from ${url}: file is ${declared} bytes, larger than the ${MAX_EXPORT_BYTES}-byte limit`);
+  if (declared > MAX_EXPORT_BYTES) throw tooLarge(declared);
+  // Read with a cap, so a server that sends no length cannot make us buffer a huge body.
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_EXPORT_BYTES) {
+      await reader.cancel();
+      throw tooLarge(`more than ${MAX_EXPORT_BYTES}`);
+    }
+    chunks.push(value);
   }
-  const buffer = await response.arrayBuffer();
-  if (buffer.byteLength > MAX_EXPORT_BYTES) {
-    throw new Error(`Could not load weights from ${url}: file is ${buffer.byteLength} bytes, larger than the ${MAX_EXPORT_BYTES}-byte limit`);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(buffer);
+  return new TextDecoder().decode(bytes);
 }
 
 async function fetchBytes(url, what) {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`Could not fetch ${what}: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(MESSAGES.fileHttp(what, response.status));
   return response.arrayBuffer();
 }
 
@@ -217,7 +240,7 @@ _runtime = Runtime()
 
 def mlpvis_load(text):
     try:
-        return json.dumps({"summary": json.loads(_runtime.load(text))})
+        return json.dumps({"summary": json.loads(_runtime.load(text, image_shape=(28, 28)))})
     except ExportError as error:
         return json.dumps({"error": str(error)})
 
