@@ -43,12 +43,46 @@ export const TEXT = Object.freeze({
   testAccuracy: (accuracy) => `${(accuracy * 100).toFixed(1)}% test accuracy`,
   runtimeFailed: "The runtime could not start",
   dismiss: "Dismiss",
+  linkTimelineIgnored: (message) => `The link's timeline position was ignored: ${message}`,
+  linkDrawingUnreadable: (message) => `The drawing in this link could not be read: ${message}`,
+  stageRuntime: "Python runtime",
+  stageNumpy: "NumPy",
+  stageWeights: "Weights",
+  starting: "Starting…",
   defaultInstead: (warning) => `${warning}\nShowing the default model instead.`,
   stillLoaded: (message) => `${message}\nThe current model is still loaded.`,
   noPrediction: "No prediction: the grid is empty.",
   topPredictions: (items) =>
     `Prediction: ${items[0].label}. ` +
     items.map((item) => `${item.label} ${Math.round(item.p * 100)} percent`).join(", "),
+});
+
+/** Error and status messages (the runtime worker imports these too). */
+export const MESSAGES = Object.freeze({
+  pyodideFailed: (reason) => `The Python runtime (Pyodide) could not start: ${reason}`,
+  numpyFailed: (reason) =>
+    `NumPy could not be loaded (missing or failed its integrity check): ${reason}`,
+  runtimeImportFailed: (reason) => `The Python runtime could not be imported: ${reason}`,
+  defaultFailedToo: (first, reason) => `${first}\nThe default model failed too: ${reason}`,
+  unknownRequest: (type) => `unknown request type ${type}`,
+  weightsRejected: (url, reason) => `Could not load weights from ${url}: ${reason}`,
+  weightsOtherOrigin: (url, origin) =>
+    `Could not load weights from ${url}: only exports from this site (${origin}) are loaded`,
+  weightsUnreachable: (url, reason) => `Could not fetch weights from ${url}: ${reason}`,
+  weightsHttp: (url, status, text) =>
+    `Could not load weights from ${url}: HTTP ${status} ${text}`.trim(),
+  weightsTooLarge: (url, size, limit) =>
+    `Could not load weights from ${url}: file is ${size} bytes, larger than the ${limit}-byte limit`,
+  fileHttp: (what, status) => `Could not fetch ${what}: HTTP ${status}`,
+  samplesBadMagic: "not a sample digits file (bad magic)",
+  samplesBadVersion: (version) => `unknown sample file version ${version}`,
+  samplesBadLength: (actual, expected) =>
+    `sample file holds ${actual} bytes, expected ${expected}`,
+  samplesHttp: (status, url) => `HTTP ${status} for ${url}`,
+  samplesNoClass: (label) => `no sample of class ${label}`,
+  linkDrawingDamaged: "the drawing in the link is damaged",
+  noSnapshot: (index, last) => `no snapshot ${index} in this timeline (0–${last})`,
+  wrongPixelCount: (expected, actual) => `setPixels expects ${expected} values, got ${actual}`,
 });
 
 function formatCount(count) {
@@ -69,3 +103,70 @@ export function applyStrings(root = document) {
     element.title = TEXT[element.dataset.title];
   }
 }
+
+// ---- The 3D scene (web/src/scene): every string it shows, in one section ----
+
+export const SCENE_TEXT = Object.freeze({
+  canvasLabel:
+    "3D view of the network. Drag to orbit, scroll or pinch to zoom, right-drag or two fingers " +
+    "to pan. Keys: arrows step through the neurons of a layer, Page Up and Page Down change " +
+    "layer, Home and End go to a layer's first and last neuron, Enter pins the neuron's card, " +
+    "Escape closes it.",
+  outputLabels: "Output labels",
+  inputLayerName: "input",
+  inputLayerActivation: "pixels",
+  defaultLayerName: (index) => `layer ${index}`,
+  noWebGL2: "No WebGL 2 context could be created.",
+  fallbackTitle: "The 3D view needs WebGL, which this browser has turned off or lacks.",
+  fallbackText:
+    "Drawing and the predictions still work. To see the network in 3D, enable WebGL " +
+    "(hardware acceleration) in the browser settings or try another browser.",
+  // toolbar
+  topN: "Connections per neuron ",
+  topNLabel: "Connections shown per neuron",
+  topNTitle: "How many of each neuron's incoming connections are drawn",
+  modeBy: "by ",
+  modeLabel: "Rank connections by",
+  modeWeight: "strongest weights",
+  modeContribution: "live input × weight",
+  threshold: "Hide weaker than ",
+  thresholdLabel: "Hide connections weaker than this share of the strongest",
+  thresholdTitle: "Hide connections weaker than this share of the layer's strongest",
+  thresholdValue: (percent) => `${percent}%`,
+  animate: " Animate",
+  animateTitle: "Layers light up in sequence after each new input",
+  resetView: "Reset view",
+  // legend
+  legendInhibits: "− inhibits",
+  legendExcites: "excites +",
+  legendOff: "off",
+  legendActive: "active",
+  legendBrightness: "Neuron brightness: activation (outputs: probability)",
+  legendPrediction: " the prediction",
+  legendHelp:
+    "Drag to orbit · scroll/pinch to zoom · right-drag to pan · click a neuron · " +
+    "focus the view: arrows, Page Up/Down, Enter",
+  legendLinesContribution: "Lines: input × weight, the strongest live ones per neuron",
+  legendLinesWeight: "Lines: input × weight (blank: the weight), the largest weights per neuron",
+  // output labels
+  labelTitle: (label) => `Inspect output "${label}"`,
+  labelProbability: (p) => `${Math.round(100 * p)}%`,
+  // inspection card
+  cardOutputTitle: (label) => `Output “${label}”`,
+  cardHiddenTitle: (layer, index) => `Hidden layer ${layer} · neuron ${index}`,
+  cardSubtitle: (name, activation, inputs) => `${name} · ${activation} · ${inputs} inputs`,
+  cardPixel: (row, col) => `pixel (row ${row}, col ${col})`,
+  cardSourceNeuron: (name, index) => `${name} · neuron ${index}`,
+  cardActivation: "Activation",
+  cardProbability: "Probability",
+  cardWeightedSum: "Weighted sum",
+  cardBias: "Bias",
+  cardClose: "Close",
+  cardCloseSymbol: "×",
+  cardMissing: "–",
+  cardPercent: (value) => `${(100 * value).toFixed(1)}%`,
+  cardContributors: "Strongest contributors (input × weight)",
+  cardContributorTitle: (input, weight) => `input ${input} × weight ${weight}`,
+  cardWeights: "Incoming weights (blue −, orange +)",
+  cardWeightsLabel: "The neuron's incoming weights as an image",
+});
