@@ -63,7 +63,7 @@ INPUT_LATENCY_JS = """async (count) => {
 def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
     """Run the page and the baseline in alternation, each in a fresh browser context."""
     page_ready, baseline_ready, grid_ready, reload_ready = [], [], [], []
-    latency, frame_latency, forward = [], [], []
+    latency, frame_latency, forward, forward_preprocessed = [], [], [], []
     with serve_site({"/bench-baseline.html": BASELINE_PAGE}) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(runs):
@@ -97,7 +97,14 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
                 pixels[row * 28 + 14] = 1.0
             forward.append(
                 page.evaluate(
-                    "([p, n]) => window.mlpvis.bridge.benchForward(p, n)", [pixels, forward_repeats]
+                    "([p, n]) => window.mlpvis.bridge.benchForward(p, n, false)",
+                    [pixels, forward_repeats],
+                )["medianMs"]
+            )
+            forward_preprocessed.append(
+                page.evaluate(
+                    "([p, n]) => window.mlpvis.bridge.benchForward(p, n, true)",
+                    [pixels, forward_repeats],
                 )["medianMs"]
             )
             context.close()
@@ -113,6 +120,7 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
         "input_to_probabilities_ms": summarize(latency),
         "input_to_next_frame_ms": summarize(frame_latency),
         "worker_forward_ms": summarize(forward),
+        "worker_forward_preprocessed_ms": summarize(forward_preprocessed),
     }
 
 
@@ -137,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
             ("input event → probabilities in the DOM", results["input_to_probabilities_ms"], "ms"),
             ("input event → next frame (incl. 3D render)", results["input_to_next_frame_ms"], "ms"),
             ("forward pass in the worker", results["worker_forward_ms"], "ms"),
+            (
+                "  with MNIST-style preprocessing",
+                results["worker_forward_preprocessed_ms"],
+                "ms",
+            ),
         ],
     )
     return 0

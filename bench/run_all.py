@@ -202,6 +202,21 @@ def write_markdown(results: dict, path: Path, plot_path: Path | None) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
+README_START = "<!-- bench:headlines -->"
+README_END = "<!-- /bench:headlines -->"
+
+
+def quote_in_readme(lines: list[str], readme: Path = ROOT / "README.md") -> None:
+    """Replace the README's headline block (between the two markers) with ``lines``."""
+    text = readme.read_text()
+    if README_START not in text or README_END not in text:
+        return
+    before, rest = text.split(README_START, 1)
+    after = rest.split(README_END, 1)[1]
+    block = "\n".join(f"- {line}" for line in lines)
+    readme.write_text(f"{before}{README_START}\n{block}\n{README_END}{after}")
+
+
 def versions() -> dict:
     """Versions of what was measured."""
     found = {}
@@ -238,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         plot_path = ROOT / "docs" / "benchmarks.png"
         drew = plot(benchmarks, plot_path)
         write_markdown(results, ROOT / "docs" / "benchmarks.md", plot_path if drew else None)
-        print("\nwrote bench/results.json and docs/benchmarks.md")
+        quote_in_readme(headlines(benchmarks))
+        print("\nwrote bench/results.json, docs/benchmarks.md and the README's headlines")
     print("\n".join(headlines(benchmarks)))
     failed = [name for name, result in benchmarks.items() if "error" in result]
     if failed:
