@@ -1,6 +1,7 @@
 """The 3D network scene: it renders with WebGL and reacts to drawing, N sets the connection
-count, any architecture lays out, clicking an output neuron opens its card, and without WebGL
-a message replaces the scene while predictions keep working.
+count, any architecture lays out (in a constant number of draw calls), clicking an output neuron
+or stepping to it with the keys opens its card, scrubbing the timeline keeps the view and the
+card, and without WebGL a message replaces the scene while predictions keep working.
 
 SwiftShader renders slowly here: small viewport, wait for settled frames, no frame rates."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import urlparse
 
 import pytest
 
@@ -128,7 +130,9 @@ def test_top_n_sets_the_connection_count(open_page, probe):
     assert probe.console_errors == [] and probe.page_errors == []
 
 
-@pytest.mark.parametrize("layers", [[784, 256, 128, 64, 10]])
+@pytest.mark.parametrize(
+    "layers", [[784, 256, 128, 64, 10], [784, 16, 16, 16, 16, 16, 16, 16, 16, 10]]
+)
 def test_other_architectures_lay_out(open_page, probe, test_data_dir, layers):
     (test_data_dir / "deep.json").write_text(json.dumps(random_export(architecture=layers, seed=3)))
     small = [784, 32, 10]
@@ -136,8 +140,9 @@ def test_other_architectures_lay_out(open_page, probe, test_data_dir, layers):
     page = open_scene(open_page, "weights=test-data/deep.json")
     deep = settle(page, lambda: draw(page, seven()), expected_connections(layers, 24))
     assert deep["neurons"] == sum(layers)
-    assert deep["connectionsPerLayer"] == [out * 24 for out in layers[1:]]
-    assert deep["drawCalls"] <= MAX_DRAW_CALLS
+    per_layer = [out * min(24, inp) for inp, out in zip(layers, layers[1:], strict=False)]
+    assert deep["connectionsPerLayer"] == per_layer
+    assert deep["drawCalls"] <= MAX_DRAW_CALLS  # constant whatever the depth
     # Switching models at run time rebuilds the scene for the new architecture.
     page.evaluate("window.mlpvis.loadWeights('test-data/small.json')")
     page.wait_for_function(
@@ -183,15 +188,111 @@ def test_clicking_an_output_neuron_opens_its_card(open_page, probe):
     assert probe.console_errors == [] and probe.page_errors == []
 
 
+def test_keys_step_to_an_output_neuron_and_enter_pins_its_card(open_page, probe):
+    page = open_scene(open_page)
+    settle(page, lambda: draw(page, seven()))
+    prediction = page.evaluate("window.mlpvis.predict()")
+    labels = page.evaluate("window.mlpvis.model().labels")
+    architecture = page.evaluate("window.mlpvis.model().architecture")
+    canvas = page.locator(SCENE)
+    canvas.scroll_into_view_if_needed()
+    assert "Enter" in canvas.get_attribute("aria-label")
+    canvas.focus()
+    for _ in range(len(architecture) - 2):  # from the first hidden layer to the output layer
+        page.keyboard.press("PageDown")
+    page.keyboard.press("Home")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowDown")
+    focus = stats(page)["focus"]
+    assert focus == {"layer": len(architecture) - 1, "index": 3}  # the visible cursor ring
+    page.keyboard.press("Enter")
+    card = page.get_by_test_id("scene-card")
+    page.wait_for_function(
+        "document.querySelector(\"[data-testid='scene-card']\").dataset.pinned === 'true'"
+    )
+    assert card.get_attribute("data-index") == "3"
+    assert page.get_by_test_id("scene-card-label").text_content() == labels[3]
+    shown = float(page.get_by_test_id("scene-card-activation").get_attribute("data-value"))
+    assert shown == pytest.approx(prediction["activations"][-1][3], abs=1e-4)
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_scrubbing_the_timeline_keeps_the_view_and_the_pinned_card(open_page, probe):
+    page = open_scene(open_page)
+    if page.get_by_test_id("timeline-panel").is_hidden():
+        pytest.skip("the default export has no timeline")
+    page.locator(SCENE).scroll_into_view_if_needed()
+    settle(page, lambda: draw(page, seven()))
+    labels = page.evaluate("window.mlpvis.model().labels")
+    # Move the camera off its home view, then pin output 7's card.
+    box = page.locator(SCENE).bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + 12)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3 + 24, box["y"] + 20, steps=3)
+    page.mouse.up()
+    page.wait_for_function("!window.mlpvis.sceneStats().animating", timeout=90_000)  # damping
+    index = labels.index("7")
+    target = stats(page)["outputs"][index]
+    page.mouse.click(target["x"], target["y"])
+    card = page.get_by_test_id("scene-card")
+    card.wait_for(state="visible")
+    before = stats(page)
+    trained = float(page.get_by_test_id("scene-card-activation").get_attribute("data-value"))
+
+    page.evaluate("window.mlpvis.selectSnapshot(0)")  # the untrained initial weights
+    page.wait_for_function(
+        "v => Number(document.querySelector(\"[data-testid='scene-card-activation']\")"
+        ".dataset.value) !== v",
+        arg=trained,
+        timeout=30_000,
+    )
+    after = settle(page)
+    prediction = page.evaluate("window.mlpvis.predict()")
+    assert card.is_visible() and card.get_attribute("data-pinned") == "true"
+    assert card.get_attribute("data-index") == str(index)
+    shown = float(page.get_by_test_id("scene-card-activation").get_attribute("data-value"))
+    assert shown == pytest.approx(prediction["activations"][-1][index], abs=1e-4)
+    assert after["builds"] == before["builds"]  # no rebuild
+    # no reset (the damping may still creep by a hair; the home view is far away)
+    assert after["camera"]["position"] == pytest.approx(before["camera"]["position"], abs=0.05)
+    assert after["camera"]["target"] == pytest.approx(before["camera"]["target"], abs=0.05)
+    assert after["connections"] == before["connections"]
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
 def test_without_webgl_a_message_replaces_the_scene(
     browser_type, browser_type_launch_args, site_url, default_export_url
 ):
     args = [*browser_type_launch_args.get("args", []), "--disable-webgl", "--disable-webgl2"]
     browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
     try:
-        page = browser.new_page(viewport={"width": 900, "height": 640})
+        context = browser.new_context(viewport={"width": 900, "height": 640})
+        origin = urlparse(site_url).netloc
+        outside = []
+
+        def guard(route) -> None:  # as the `probe` fixture: nothing leaves the loopback server
+            parsed = urlparse(route.request.url)
+            if parsed.scheme in ("data", "blob") or parsed.netloc == origin:
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
         errors = []
+        console_errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+
+        def on_console(message) -> None:
+            if message.type == "error":
+                console_errors.append(message.text)
+
+        page.on("console", on_console)
         page.goto(f"{site_url}?weights={default_export_url}" if default_export_url else site_url)
         page.wait_for_selector("html[data-runtime='ready']", timeout=60_000)
         fallback = page.get_by_test_id("scene-fallback")
@@ -204,6 +305,6 @@ def test_without_webgl_a_message_replaces_the_scene(
             "document.querySelector(\"[data-testid='prediction']\").textContent !== ''"
         )
         assert page.evaluate("window.mlpvis.predict()")["label"] is not None
-        assert errors == []
+        assert errors == [] and console_errors == [] and outside == []
     finally:
         browser.close()

@@ -26,7 +26,7 @@ export class CameraRig {
       minPolarAngle: 0.05,
       maxPolarAngle: Math.PI - 0.05,
     });
-    this.controls.listenToKeyEvents(canvas); // arrow keys pan when the canvas has focus
+    // No listenToKeyEvents: with the view focused, the keys step through the neurons.
     this.controls.addEventListener("change", onChange);
     this.center = new THREE.Vector3();
     this.radius = 50;

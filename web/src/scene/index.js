@@ -2,7 +2,10 @@
 // its toolbar, legend, output labels and inspection card, and feeds it the runtime's results.
 // This module talks to the bridge and the DOM; the Three.js code lives in network-scene.js.
 
+import { SCENE_TEXT as T } from "../ui/strings.js";
 import { describeNeuron } from "./inspect.js";
+import { firstNeuron, stepCursor } from "./keyboard-nav.js";
+import { sameShape } from "./layout.js";
 import { InspectionCard } from "./panel/card.js";
 import { createControls, MAX_TOP_N } from "./panel/controls.js";
 import { el } from "./panel/dom.js";
@@ -45,12 +48,14 @@ export function mountScene(
     pinned: null, // {layer, index}
     hover: null,
     dismissed: null, // the hovered neuron whose card Esc closed
+    cursor: null, // the keyboard cursor {layer, index}
+    cursorShown: false, // its ring is visible (keyboard focus)
     failed: null,
   };
 
   const viewport = el("div", { class: "scene-viewport" });
   const canvasHost = el("div", { class: "scene-canvas-host" });
-  const labelLayer = el("div", { class: "scene-labels", "aria-label": "Output labels" });
+  const labelLayer = el("div", { class: "scene-labels", "aria-label": T.outputLabels });
   const legend = createLegend();
   legend.setMode(settings.mode);
   const card = new InspectionCard(() => unpin());
@@ -72,13 +77,17 @@ export function mountScene(
 
   import("./network-scene.js")
     .then(({ NetworkScene }) => {
-      const scene = new NetworkScene(canvasHost, { onRender: () => placeLabels() });
+      const scene = new NetworkScene(canvasHost, {
+        onRender: () => placeLabels(),
+        software: support.software,
+      });
       scene.canvas.dataset.testid = "scene";
-      scene.canvas.setAttribute("aria-label", "3D view of the network: drag to orbit, scroll or pinch to zoom, right-drag or two fingers to pan");
+      scene.canvas.setAttribute("aria-label", T.canvasLabel);
       scene.canvas.tabIndex = 0;
       scene.setOptions({ threshold: settings.threshold, animate: settings.animate });
       state.scene = scene;
       listenForPicks(scene.canvas);
+      listenForKeys(scene.canvas);
       bridge.on("model", setModel);
       bridge.on("result", showResult);
       if (bridge.model) {
@@ -93,7 +102,12 @@ export function mountScene(
       showNoWebGL(viewport, state.failed);
     });
 
+  /** A new model: same shape (a timeline snapshot) swaps in place, else the scene rebuilds. */
   function setModel(summary) {
+    if (state.summary && sameShape(state.summary, summary)) {
+      swapModel(summary);
+      return;
+    }
     state.generation++;
     state.summary = summary;
     state.result = null;
@@ -103,10 +117,25 @@ export function mountScene(
     unpin();
     state.hover = null;
     state.scene.setModel(summary);
+    if (state.cursor) state.cursor = firstNeuron();
+    if (state.cursorShown) state.scene.setFocus(state.cursor);
     labels.setLabels(summary.labels);
     labels.show(null, null);
     state.scene.pushFrame({ pixels: state.pixels, result: null, connections: null, mode: settings.mode });
     fetchConnections();
+  }
+
+  /**
+   * Same architecture and labels: keep the layout, the camera and the pinned card; only the
+   * connections and the card's weights are fetched again (the next result redraws the rest).
+   */
+  function swapModel(summary) {
+    state.generation++;
+    state.summary = summary;
+    state.layerWeights.clear();
+    state.scene.updateModel(summary);
+    fetchConnections();
+    refreshCard();
   }
 
   function showResult(result) {
@@ -199,8 +228,10 @@ export function mountScene(
       down = null;
       if (moved > CLICK_SLOP_PX || event.button !== 0) return;
       const neuron = state.scene.pick(...local(event));
-      if (neuron) pin(neuron);
-      else unpin();
+      if (neuron) {
+        state.cursor = neuron; // the keys go on from the clicked neuron
+        pin(neuron);
+      } else unpin();
     });
     canvas.addEventListener("pointermove", (event) => {
       if (event.buttons || event.pointerType === "touch") return;
@@ -212,6 +243,40 @@ export function mountScene(
       state.dismissed = state.hover; // no hover card again until the pointer moves on
       unpin();
     });
+  }
+
+  // ---- keyboard: with the view focused, keys move a cursor over the neurons; Enter pins
+
+  function listenForKeys(canvas) {
+    canvas.addEventListener("focus", () => {
+      state.cursor ??= firstNeuron();
+      if (canvas.matches(":focus-visible")) showCursor();
+    });
+    canvas.addEventListener("blur", () => {
+      state.cursorShown = false;
+      state.scene.setFocus(null);
+    });
+    canvas.addEventListener("keydown", (event) => {
+      if (!state.scene.layout || event.altKey || event.ctrlKey || event.metaKey) return;
+      state.cursor ??= firstNeuron();
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        showCursor();
+        pin(state.cursor);
+        return;
+      }
+      const next = stepCursor(state.cursor, event.key, state.scene.layout.layers);
+      if (!next) return;
+      event.preventDefault();
+      state.cursor = next;
+      showCursor();
+      setHover(next); // a preview card, read out by screen readers (aria-live)
+    });
+  }
+
+  function showCursor() {
+    state.cursorShown = true;
+    state.scene.setFocus(state.cursor);
   }
 
   function setHover(neuron) {

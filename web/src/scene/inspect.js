@@ -1,6 +1,8 @@
 // What the inspection card says about one neuron: its activation, weighted sum, bias and
 // strongest contributors, from the latest result and the layer's weights. Pure data, no DOM.
 
+import { SCENE_TEXT as T } from "../ui/strings.js";
+
 const TOP_CONTRIBUTORS = 6;
 
 /**
@@ -22,10 +24,8 @@ export function describeNeuron({ summary, layers, neuron, result, pixels, weight
     ...neuron,
     kind: layer.kind,
     label,
-    title: isOutput
-      ? `Output “${label}”`
-      : `Hidden layer ${neuron.layer} · neuron ${neuron.index}`,
-    subtitle: `${layer.name} · ${layer.activation} · ${source.width} inputs`,
+    title: isOutput ? T.cardOutputTitle(label) : T.cardHiddenTitle(neuron.layer, neuron.index),
+    subtitle: T.cardSubtitle(layer.name, layer.activation, source.width),
     activation: result ? result.activations[step][neuron.index] : null,
     preActivation: result ? result.preActivations[step][neuron.index] : null,
     probability: isOutput && result ? result.probabilities[neuron.index] : null,
@@ -68,13 +68,13 @@ function strongest(row, inputs, source, summary) {
 
 function sourceName(source, i, summary) {
   if (source.kind === "input") {
-    return `pixel (row ${Math.floor(i / source.cols)}, col ${i % source.cols})`;
+    return T.cardPixel(Math.floor(i / source.cols), i % source.cols);
   }
-  return `${source.name} · neuron ${i}`;
+  return T.cardSourceNeuron(source.name, i);
 }
 
 /** Number formatting shared by the card. */
 export function formatNumber(value, digits = 3) {
-  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  if (value === null || value === undefined || Number.isNaN(value)) return T.cardMissing;
   return (value >= 0 ? "+" : "−") + Math.abs(value).toFixed(digits);
 }

@@ -2,6 +2,8 @@
 // Layers run along +x (input first); each layer is a grid in the y–z plane, facing −x.
 // The input layer is the image plane (one cell per pixel); outputs form one labelled column.
 
+import { SCENE_TEXT as T } from "../ui/strings.js";
+
 const CELL = 1; // input cell size
 const NEURON_SPACING = 1.7;
 const OUTPUT_SPACING = 3.2;
@@ -33,8 +35,8 @@ export function computeLayout(summary) {
       x,
       ...grid,
       positions: gridPositions(width, grid, x),
-      name: index === 0 ? "input" : (summary.layer_names?.[index - 1] ?? `layer ${index}`),
-      activation: index === 0 ? "pixels" : (summary.activations?.[index - 1] ?? "linear"),
+      name: index === 0 ? T.inputLayerName : (summary.layer_names?.[index - 1] ?? T.defaultLayerName(index)),
+      activation: index === 0 ? T.inputLayerActivation : (summary.activations?.[index - 1] ?? "linear"),
     };
   });
   const min = [Infinity, Infinity, Infinity];
@@ -86,4 +88,12 @@ function gridPositions(width, { rows, cols, spacing }, x) {
     positions[3 * i + 2] = (col - (cols - 1) / 2) * spacing;
   }
   return positions;
+}
+
+/** True when two model summaries lay out identically (same architecture, image and labels). */
+export function sameShape(a, b) {
+  const same = (x = [], y = []) => x.length === y.length && x.every((value, i) => value === y[i]);
+  return (
+    same(a.architecture, b.architecture) && same(a.labels, b.labels) && same(a.image_shape, b.image_shape)
+  );
 }

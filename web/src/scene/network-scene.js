@@ -4,7 +4,7 @@
 
 import * as THREE from "three";
 import { CameraRig } from "./camera-rig.js";
-import { ConnectionLayer } from "./connections.js";
+import { ConnectionField } from "./connections.js";
 import { InputPlane } from "./input-plane.js";
 import { computeLayout, NEURON_RADIUS, OUTPUT_SCALE } from "./layout.js";
 import { Markers } from "./markers.js";
@@ -26,13 +26,19 @@ const UPDATE_HISTORY = 400;
 export class NetworkScene {
   /**
    * @param {HTMLElement} host element the canvas fills
-   * @param {{onRender?: (scene: NetworkScene) => void}} hooks called after each rendered frame
+   * @param {{onRender?: (scene: NetworkScene) => void, software?: boolean}} options
+   *   `onRender` runs after each rendered frame; `software` (a CPU rasteriser) turns off
+   *   multisampling and caps the pixel ratio at 1, which halves the frame time there
    */
-  constructor(host, { onRender = () => {} } = {}) {
+  constructor(host, { onRender = () => {}, software = false } = {}) {
     this.host = host;
     this.onRender = onRender;
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, powerPreference: "high-performance" });
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, MAX_PIXEL_RATIO));
+    this.maxPixelRatio = software ? 1 : MAX_PIXEL_RATIO;
+    this.renderer = new THREE.WebGLRenderer({
+      antialias: !software,
+      powerPreference: "high-performance",
+    });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, this.maxPixelRatio));
     this.renderer.setClearColor(HEX.background);
     this.canvas = this.renderer.domElement;
     host.append(this.canvas);
@@ -52,6 +58,7 @@ export class NetworkScene {
 
     this.options = { threshold: 0, animate: true };
     this.layout = null;
+    this.builds = 0; // how many times a network was built (not counting same-shape swaps)
     this.frameRequested = false;
     this.frames = 0;
     this.drawCalls = 0;
@@ -75,11 +82,10 @@ export class NetworkScene {
     const [input, ...rest] = layout.layers;
     this.inputPlane = new InputPlane(input);
     this.neurons = new NeuronField(rest);
-    this.connections = rest.map(
-      (layer) => new ConnectionLayer(layout.layers[layer.index - 1].positions, layer.positions),
+    this.connections = new ConnectionField(
+      rest.map((layer) => ({ sources: layout.layers[layer.index - 1].positions, targets: layer.positions })),
     );
-    this.network.add(this.inputPlane.mesh, this.neurons.mesh);
-    for (const connection of this.connections) this.network.add(connection.lines);
+    this.network.add(this.inputPlane.mesh, this.neurons.mesh, this.connections.lines);
     this.propagation = new Propagation(layout.layers.length);
     this.propagation.enabled = this.options.animate;
     this.stageValues = layout.layers.map(() => null);
@@ -87,10 +93,28 @@ export class NetworkScene {
     this.pickTargets = buildPickTargets(rest);
     this.selection = null;
     this.hover = null;
+    this.focus = null;
     this.winner = null;
     this.placeMarkers();
     this.rig.fit(layout);
     this.userMoved = false;
+    this.builds++;
+    this.requestRender();
+  }
+
+  /**
+   * Swap in another model of the same shape (a timeline snapshot): the objects, the camera
+   * and the markers stay; the names shown are refreshed and the frames keep their values
+   * until the next input and connections arrive.
+   */
+  updateModel(summary) {
+    if (!this.layout) return this.setModel(summary);
+    const fresh = computeLayout(summary);
+    fresh.layers.forEach((layer, index) => {
+      this.layout.layers[index].name = layer.name;
+      this.layout.layers[index].activation = layer.activation;
+    });
+    this.summary = summary;
     this.requestRender();
   }
 
@@ -99,7 +123,7 @@ export class NetworkScene {
     this.network.clear();
     this.inputPlane.dispose();
     this.neurons.dispose();
-    for (const connection of this.connections) connection.dispose();
+    this.connections.dispose();
     this.layout = null;
   }
 
@@ -168,15 +192,14 @@ export class NetworkScene {
     this.stageValues[stage] = result ? neuronValues(layer, result) : null;
     this.neurons.paint(stage, this.stageValues[stage], gain);
     const top = frame.connections?.[stage - 1];
-    const connection = this.connections[stage - 1];
     if (top) {
       const byInput = frame.mode === "weight" && result && !result.blank;
       const inputs = byInput ? (stage === 1 ? frame.pixels : result.activations[stage - 2]) : null;
-      connection.paint(top, inputs, this.options.threshold);
+      this.connections.paint(stage - 1, top, inputs, this.options.threshold);
     } else {
-      connection.paint({ k: 0, indices: [], values: [] }, null, 0);
+      this.connections.paint(stage - 1, { k: 0, indices: [], values: [] }, null, 0);
     }
-    connection.setGain(gain);
+    this.connections.setGain(stage - 1, gain);
     if (layer.kind === "output") {
       this.winner = result && !result.blank ? indexOfMax(result.probabilities) : null;
       this.placeMarkers();
@@ -191,7 +214,7 @@ export class NetworkScene {
       return;
     }
     this.neurons.paint(stage, this.stageValues[stage], gain);
-    this.connections[stage - 1].setGain(gain);
+    this.connections.setGain(stage - 1, gain);
   }
 
   recordUpdate(ms) {
@@ -207,6 +230,15 @@ export class NetworkScene {
     this.requestRender();
   }
 
+  /** Show the keyboard cursor's ring on a neuron {layer, index}, or hide it with null. */
+  setFocus(focus) {
+    if (sameNeuron(focus, this.focus)) return;
+    this.focus = focus;
+    this.placeMarkers();
+    this.requestRender();
+  }
+
+  /** Ring the hovered neuron {layer, index}, or nothing with null. */
   setHover(hover) {
     if (sameNeuron(hover, this.hover)) return;
     this.hover = hover;
@@ -230,6 +262,7 @@ export class NetworkScene {
     this.markers.place(this.markers.selected, at(this.selection), radius(this.selection));
     const hover = sameNeuron(this.hover, this.selection) ? null : this.hover;
     this.markers.place(this.markers.hover, at(hover), radius(hover));
+    this.markers.place(this.markers.focus, at(this.focus), radius(this.focus));
   }
 
   /** The neuron under canvas point (x, y) in CSS pixels: {layer, index} or null. */
@@ -274,7 +307,7 @@ export class NetworkScene {
     const width = Math.max(1, this.host.clientWidth);
     const height = Math.max(1, this.host.clientHeight);
     this.size = { width, height };
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, MAX_PIXEL_RATIO));
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, this.maxPixelRatio));
     this.renderer.setSize(width, height, false);
     this.rig.setAspect(width / height);
     if (this.layout && !this.userMoved) this.rig.reset();
@@ -292,7 +325,7 @@ export class NetworkScene {
     this.frameRequested = false;
     const moving = this.rig.update();
     const busy = this.layout ? this.applyDue(performance.now()) : false;
-    this.markers.face(this.rig.camera);
+    this.markers.face(this.rig.camera, this.size.height);
     this.renderer.render(this.scene, this.rig.camera);
     this.frames++;
     this.drawCalls = this.renderer.info.render.calls;
@@ -303,18 +336,22 @@ export class NetworkScene {
   /** Counters for tests and benchmarks. */
   stats() {
     const architecture = this.summary?.architecture ?? [];
+    const { camera, controls } = this.rig;
     return {
       webgl: true,
       ready: Boolean(this.layout),
       drawCalls: this.drawCalls,
-      connections: (this.connections ?? []).reduce((sum, layer) => sum + layer.drawn, 0),
-      connectionsPerLayer: (this.connections ?? []).map((layer) => layer.drawn),
+      connections: this.layout ? this.connections.drawn : 0,
+      connectionsPerLayer: this.layout ? this.connections.drawnPerLayer : [],
       neurons: architecture.reduce((sum, width) => sum + width, 0),
       frames: this.frames,
       updates: this.updateCount,
       updateMs: [...this.updateTimes],
       pixelRatio: this.renderer.getPixelRatio(),
       animating: this.frameRequested,
+      builds: this.builds,
+      camera: { position: camera.position.toArray(), target: controls.target.toArray() },
+      focus: this.focus ? { ...this.focus } : null,
     };
   }
 }

@@ -12,6 +12,7 @@ export const HEX = Object.freeze({
   background: "#0d1016",
   winner: "#f0b429",
   highlight: "#ffffff",
+  focus: "#7fd8ff", // the keyboard cursor
 });
 
 const NEGATIVE = linearRgb(HEX.negative);

@@ -3,6 +3,7 @@
 
 import { formatNumber } from "../inspect.js";
 import { cssDiverging, rgbDiverging } from "../palette.js";
+import { SCENE_TEXT as T } from "../../ui/strings.js";
 import { el } from "./dom.js";
 
 export class InspectionCard {
@@ -32,10 +33,10 @@ export class InspectionCard {
     card.dataset.index = d.index;
     card.dataset.pinned = pinned ? "true" : "false";
     const rows = [
-      row("Activation", d.activation, "scene-card-activation"),
-      d.probability !== null ? row("Probability", d.probability, "scene-card-probability", true) : null,
-      row("Weighted sum", d.preActivation, "scene-card-weighted-sum"),
-      row("Bias", d.bias, "scene-card-bias"),
+      row(T.cardActivation, d.activation, "scene-card-activation"),
+      d.probability !== null ? row(T.cardProbability, d.probability, "scene-card-probability", true) : null,
+      row(T.cardWeightedSum, d.preActivation, "scene-card-weighted-sum"),
+      row(T.cardBias, d.bias, "scene-card-bias"),
     ].filter(Boolean);
     const children = [
       el("header", { class: "scene-card-head" }, [
@@ -47,9 +48,9 @@ export class InspectionCard {
           ? el("button", {
               type: "button",
               class: "scene-card-close",
-              "aria-label": "Close",
+              "aria-label": T.cardClose,
               "data-testid": "scene-card-close",
-              text: "×",
+              text: T.cardCloseSymbol,
               onclick: () => this.onClose(),
             })
           : "",
@@ -61,12 +62,12 @@ export class InspectionCard {
     children.push(el("dl", { class: "scene-card-values" }, rows.flat()));
     if (d.contributors.length) {
       children.push(
-        el("p", { class: "scene-card-section", text: "Strongest contributors (input × weight)" }),
+        el("p", { class: "scene-card-section", text: T.cardContributors }),
         el(
           "ol",
           { class: "scene-card-contributors", "data-testid": "scene-card-contributors" },
           d.contributors.map((c) =>
-            el("li", { title: `input ${formatNumber(c.input)} × weight ${formatNumber(c.weight)}` }, [
+            el("li", { title: T.cardContributorTitle(formatNumber(c.input), formatNumber(c.weight)) }, [
               el("span", { class: "scene-swatch", style: `background: ${cssDiverging(c.relative)}` }),
               el("span", { class: "scene-card-name", text: c.name }),
               el("span", { class: "scene-card-number", text: formatNumber(c.value) }),
@@ -77,7 +78,7 @@ export class InspectionCard {
     }
     if (d.weightImage) {
       children.push(
-        el("p", { class: "scene-card-section", text: "Incoming weights (blue −, orange +)" }),
+        el("p", { class: "scene-card-section", text: T.cardWeights }),
         weightCanvas(d.weightImage),
       );
     }
@@ -86,7 +87,7 @@ export class InspectionCard {
 }
 
 function row(name, value, testid, percent = false) {
-  const text = value === null ? "–" : percent ? `${(100 * value).toFixed(1)}%` : formatNumber(value);
+  const text = value === null ? T.cardMissing : percent ? T.cardPercent(value) : formatNumber(value);
   const attributes = { "data-testid": testid, text };
   if (value !== null) attributes["data-value"] = String(value);
   return [el("dt", { text: name }), el("dd", attributes)];
@@ -99,7 +100,7 @@ function weightCanvas({ values, rows, cols }) {
     "data-testid": "scene-card-weights",
     width: cols,
     height: rows,
-    "aria-label": "The neuron's incoming weights as an image",
+    "aria-label": T.cardWeightsLabel,
   });
   const context = canvas.getContext("2d");
   const image = context.createImageData(cols, rows);

@@ -1,5 +1,6 @@
 // The scene's toolbar: connections per neuron (N), ranking mode, threshold, animation, reset.
 
+import { SCENE_TEXT as T } from "../../ui/strings.js";
 import { el } from "./dom.js";
 
 export const MAX_TOP_N = 64;
@@ -19,7 +20,7 @@ export function createControls(initial, onChange, onReset) {
     step: 1,
     value: initial.topN,
     "data-testid": "scene-top-n",
-    "aria-label": "Connections shown per neuron",
+    "aria-label": T.topNLabel,
     oninput: () => {
       topNValue.textContent = topN.value;
       onChange({ topN: Number(topN.value) });
@@ -31,12 +32,12 @@ export function createControls(initial, onChange, onReset) {
     "select",
     {
       "data-testid": "scene-mode",
-      "aria-label": "Rank connections by",
+      "aria-label": T.modeLabel,
       onchange: () => onChange({ mode: mode.value }),
     },
     [
-      el("option", { value: "weight", text: "strongest weights" }),
-      el("option", { value: "contribution", text: "live input × weight" }),
+      el("option", { value: "weight", text: T.modeWeight }),
+      el("option", { value: "contribution", text: T.modeContribution }),
     ],
   );
   mode.value = initial.mode;
@@ -49,13 +50,13 @@ export function createControls(initial, onChange, onReset) {
     step: 5,
     value: Math.round(initial.threshold * 100),
     "data-testid": "scene-threshold",
-    "aria-label": "Hide connections weaker than this share of the strongest",
+    "aria-label": T.thresholdLabel,
     oninput: () => {
-      thresholdValue.textContent = `${threshold.value}%`;
+      thresholdValue.textContent = T.thresholdValue(threshold.value);
       onChange({ threshold: Number(threshold.value) / 100 });
     },
   });
-  thresholdValue.textContent = `${threshold.value}%`;
+  thresholdValue.textContent = T.thresholdValue(threshold.value);
 
   const animate = el("input", {
     type: "checkbox",
@@ -65,18 +66,18 @@ export function createControls(initial, onChange, onReset) {
   });
 
   return el("div", { class: "scene-toolbar", "data-testid": "scene-controls" }, [
-    el("label", { title: "How many of each neuron's incoming connections are drawn" }, [
-      "Connections per neuron ",
+    el("label", { title: T.topNTitle }, [
+      T.topN,
       topN,
       topNValue,
     ]),
-    el("label", {}, ["by ", mode]),
-    el("label", { title: "Hide connections weaker than this share of the layer's strongest" }, [
-      "Hide weaker than ",
+    el("label", {}, [T.modeBy, mode]),
+    el("label", { title: T.thresholdTitle }, [
+      T.threshold,
       threshold,
       thresholdValue,
     ]),
-    el("label", { title: "Layers light up in sequence after each new input" }, [animate, " Animate"]),
-    el("button", { type: "button", "data-testid": "scene-reset", onclick: onReset, text: "Reset view" }),
+    el("label", { title: T.animateTitle }, [animate, T.animate]),
+    el("button", { type: "button", "data-testid": "scene-reset", onclick: onReset, text: T.resetView }),
   ]);
 }

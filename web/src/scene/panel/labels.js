@@ -1,6 +1,7 @@
 // Output labels as HTML next to the output neurons (crisp at any zoom, no draw calls);
 // the winner is highlighted. Clicking a label selects its neuron.
 
+import { SCENE_TEXT as T } from "../../ui/strings.js";
 import { el } from "./dom.js";
 
 export class OutputLabels {
@@ -20,7 +21,7 @@ export class OutputLabels {
           type: "button",
           class: "scene-label",
           "data-testid": `scene-label-${index}`,
-          title: `Inspect output "${label}"`,
+          title: T.labelTitle(label),
           onclick: () => this.onSelect(index),
         },
         [el("span", { class: "scene-label-name", text: label }), value],
@@ -44,7 +45,7 @@ export class OutputLabels {
   show(probabilities, winner) {
     this.items.forEach(({ item, value }, index) => {
       item.classList.toggle("winner", index === winner);
-      value.textContent = probabilities ? `${Math.round(100 * probabilities[index])}%` : "";
+      value.textContent = probabilities ? T.labelProbability(probabilities[index]) : "";
     });
   }
 }
