@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+# Debian's Chromium, quiet and offline (no background connections); WebGL via SwiftShader.
 CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-quic",

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import struct
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -84,25 +83,3 @@ def read_samples(raw: bytes | bytearray | memoryview) -> tuple[np.ndarray, np.nd
 def load_samples(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """``read_samples`` of a file."""
     return read_samples(Path(path).read_bytes())
-
-
-def write_samples(path: str | os.PathLike, images: np.ndarray, labels: np.ndarray) -> int:
-    """Write the asset atomically (temporary file beside ``path``, then a rename); its size."""
-    data = encode_samples(images, labels)
-    read_samples(data)  # what is written must read back
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return len(data)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from py_runtime.samples import write_samples
+from py_runtime.samples import encode_samples, read_samples
 
+from .atomic import write_atomically
 from .idx import read_idx
 
 # Kept free of torch: the folder torchvision reads and the prepare command of each dataset.
@@ -119,3 +120,11 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def write_samples(path: str | Path, images: np.ndarray, labels: np.ndarray) -> int:
+    """Write the asset atomically (temporary file beside ``path``, then a rename); its size."""
+    data = encode_samples(images, labels)
+    read_samples(data)  # what is written must read back
+    write_atomically(path, lambda temporary: Path(temporary).write_bytes(data))
+    return len(data)

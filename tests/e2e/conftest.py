@@ -7,18 +7,17 @@ import functools
 import http.server
 import json
 import os
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from bench.common import CHROMIUM, CHROMIUM_ARGS
 from py_runtime import random_export
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("MLPVIS_SITE", ROOT / "build" / "site"))
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 VIEWPORT = {"width": 900, "height": 640}
 BOOT_TIMEOUT_MS = 60_000
 
@@ -85,16 +84,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": [
-            "--disable-gpu",
-            "--disable-quic",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--use-angle=swiftshader",
-            "--enable-unsafe-swiftshader",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 

@@ -105,6 +105,8 @@ def test_a_shared_link_restores_the_drawing_and_settings(open_page, page, contex
     page.get_by_test_id("brush-size").fill("3")
     page.get_by_test_id("scene-top-n").fill("8")
     page.get_by_test_id("scene-mode").select_option("contribution")
+    page.get_by_test_id("scene-threshold").fill("20")
+    page.get_by_test_id("scene-animate").uncheck()
     drawn = pixels(page)
     url = page.evaluate("window.mlpvis.shareUrl()")
     assert "#" in url and "d=" in url and "p=0" in url and "n=8" in url and "m=contribution" in url
@@ -118,6 +120,8 @@ def test_a_shared_link_restores_the_drawing_and_settings(open_page, page, contex
     assert other.get_by_test_id("brush-size").input_value() == "3"
     assert other.get_by_test_id("scene-top-n").input_value() == "8"
     assert other.get_by_test_id("scene-mode").input_value() == "contribution"
+    assert other.get_by_test_id("scene-threshold").input_value() == "20"
+    assert not other.get_by_test_id("scene-animate").is_checked()
     assert (
         other.get_by_test_id("prediction").text_content()
         == page.get_by_test_id("prediction").text_content()

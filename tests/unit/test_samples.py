@@ -13,8 +13,8 @@ from py_runtime.samples import (
     encode_samples,
     load_samples,
     read_samples,
-    write_samples,
 )
+from training.make_samples import write_samples
 
 
 def _example(count: int = 5, rows: int = 28, cols: int = 28):

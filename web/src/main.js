@@ -136,6 +136,8 @@ async function shareUrl() {
     b: brushInput.value === "2" ? "" : brushInput.value,
     n: sceneSettings.topN ?? "",
     m: sceneSettings.mode ?? "",
+    h: sceneSettings.threshold ? sceneSettings.threshold : "",
+    a: sceneSettings.animate === false ? "0" : "",
   });
 }
 
@@ -201,8 +203,14 @@ ready.catch(() => {}); // the fatal event already shows the reason in the page
 const scene = mountScene(byTestId("scene-container"), {
   bridge,
   getPixels: () => grid.getPixels(),
-  initialSettings: { topN: shared.n ? Number(shared.n) : undefined, mode: shared.m },
+  initialSettings: {
+    topN: shared.n ? Number(shared.n) : undefined,
+    mode: shared.m,
+    threshold: shared.h ? Number(shared.h) : undefined,
+    animate: shared.a === "0" ? false : undefined,
+  },
   onSettingsChange: () => saveHash(),
+  startAfter: ready,
 });
 
 /** Load another export (and its timeline); a rejected file keeps the current model. */

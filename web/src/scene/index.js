@@ -22,13 +22,20 @@ const CLICK_SLOP_PX = 6;
  * Mount the scene into `container`.
  * @param {HTMLElement} container the scene panel
  * @param {{bridge: import("../bridge.js").RuntimeBridge, getPixels: () => Float32Array,
- *   initialSettings?: {topN?: number, mode?: string}, onSettingsChange?: (s: object) => void}} deps
+ *   initialSettings?: {topN?: number, mode?: string, threshold?: number, animate?: boolean},
+ *   onSettingsChange?: (s: object) => void, startAfter?: Promise<unknown>}} deps
  * @returns {{stats: () => object, settings: () => object}} counters for
  *   `window.mlpvis.sceneStats()` and the settings worth sharing in a link
  */
 export function mountScene(
   container,
-  { bridge, getPixels, initialSettings = {}, onSettingsChange = () => {} },
+  {
+    bridge,
+    getPixels,
+    initialSettings = {},
+    onSettingsChange = () => {},
+    startAfter = Promise.resolve(),
+  },
 ) {
   const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
   const settings = { topN: DEFAULT_TOP_N, mode: "weight", threshold: 0, animate: !reducedMotion };
@@ -36,7 +43,17 @@ export function mountScene(
     settings.topN = initialSettings.topN;
   }
   if (MODES.includes(initialSettings.mode)) settings.mode = initialSettings.mode;
-  const shareable = () => ({ topN: settings.topN, mode: settings.mode });
+  const threshold = initialSettings.threshold;
+  if (Number.isFinite(threshold) && threshold >= 0 && threshold <= 0.9) {
+    settings.threshold = threshold;
+  }
+  if (typeof initialSettings.animate === "boolean") settings.animate = initialSettings.animate;
+  const shareable = () => ({
+    topN: settings.topN,
+    mode: settings.mode,
+    threshold: settings.threshold,
+    animate: settings.animate,
+  });
   const state = {
     scene: null,
     summary: null,
@@ -75,7 +92,11 @@ export function mountScene(
     };
   }
 
-  import("./network-scene.js")
+  // three is big to parse and a first software-rendered frame is CPU-heavy: on a small
+  // machine both would compete with the runtime's boot, so they wait for `startAfter`.
+  startAfter
+    .catch(() => {})
+    .then(() => import("./network-scene.js"))
     .then(({ NetworkScene }) => {
       const scene = new NetworkScene(canvasHost, {
         onRender: () => placeLabels(),
