@@ -10,27 +10,14 @@ import pytest
 import torch
 
 from py_runtime import forward, load_export
+from tests.training.cli import run_cli
 from training.idx import read_idx
 from training.mlp_train import main
 from training.model import build_mlp, layer_weights
 
 
 def run(data_dir, export_path, *extra: str) -> int:
-    """An in-process CLI run on the CPU, whatever accelerator the machine has."""
-    return main(
-        [
-            "--device",
-            "cpu",
-            "--data-dir",
-            str(data_dir),
-            "--export-path",
-            str(export_path),
-            "--no-download",
-            "--batch-size",
-            "64",
-            *extra,
-        ]
-    )
+    return run_cli(data_dir, export_path, *extra, batch_size=64)
 
 
 def test_tiny_run_writes_a_valid_export_with_honest_metrics(tiny_data_dir, tmp_path, capsys):

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from py_runtime import load_export
+from tests.training.cli import run_cli
 from training.data import load_dataset
-from training.mlp_train import main
 from training.model import build_mlp
 from training.snapshots import snapshot_schedule
 from training.timeline import TimelineRecorder, TimelineStaging
@@ -20,20 +20,7 @@ EXPORTS = Path(__file__).resolve().parents[2] / "exports"
 
 
 def run(data_dir, export_path, *extra: str) -> int:
-    return main(
-        [
-            "--device",
-            "cpu",
-            "--data-dir",
-            str(data_dir),
-            "--export-path",
-            str(export_path),
-            "--no-download",
-            "--batch-size",
-            "32",
-            *extra,
-        ]
-    )
+    return run_cli(data_dir, export_path, *extra, batch_size=32)
 
 
 def check_timeline(export_path: Path, total_images: int) -> list[dict]:
