@@ -7,9 +7,22 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import CHROMIUM, CHROMIUM_ARGS
 from py_runtime import random_export
 
 ROOT = Path(__file__).resolve().parent.parent
+VIEWPORT = {"width": 900, "height": 640}  # small: SwiftShader renders on the CPU
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium (no browser downloads here), quietly and offline."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": VIEWPORT}
 
 
 @pytest.fixture

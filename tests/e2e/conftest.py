@@ -13,12 +13,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from bench.common import CHROMIUM, CHROMIUM_ARGS
 from py_runtime import random_export
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("MLPVIS_SITE", ROOT / "build" / "site"))
-VIEWPORT = {"width": 900, "height": 640}
 BOOT_TIMEOUT_MS = 60_000
 
 pytestmark = pytest.mark.e2e
@@ -76,21 +74,6 @@ def default_export_url(site_url, test_data_dir) -> str | None:
         return None
     (test_data_dir / "random.json").write_text(json.dumps(random_export(seed=0)))
     return "test-data/random.json"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Launch Debian's Chromium (no browser downloads here), quietly and offline."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": CHROMIUM_ARGS,
-    }
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": VIEWPORT}
 
 
 class PageProbe:
