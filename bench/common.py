@@ -13,6 +13,7 @@ import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
@@ -50,46 +51,70 @@ def machine() -> dict:
     }
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Quiet static files with the page's MIME types; ``pages`` are HTML served from memory,
+    ``mounts`` map URL prefixes (e.g. ``/test-data/``) to other folders."""
+
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".mjs": "text/javascript",
         ".js": "text/javascript",
         ".wasm": "application/wasm",
+        ".json": "application/json",
     }
 
-    def __init__(self, *args, extra: dict[str, bytes], **kwargs):
-        self.extra = extra
+    def __init__(self, *args, pages: dict[str, bytes], mounts: dict[str, Path], **kwargs):
+        self.pages = pages
+        self.mounts = mounts
         super().__init__(*args, **kwargs)
 
+    def translate_path(self, path: str) -> str:
+        for prefix, folder in self.mounts.items():
+            if path.startswith(prefix):
+                return str(folder / Path(urlparse(path).path).name)
+        return super().translate_path(path)
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        path = self.path.split("?")[0]
-        if path in self.extra:
-            body = self.extra[path]
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        body = self.pages.get(urlparse(self.path).path)
+        if body is None:
+            super().do_GET()
             return
-        super().do_GET()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args) -> None:
         pass
 
 
 @contextmanager
-def serve_site(extra: dict[str, bytes] | None = None, site: Path = SITE):
-    """Serve ``site`` (plus in-memory pages at ``extra`` paths) on 127.0.0.1; yields the URL."""
-    if not (site / "index.html").is_file():
-        raise SystemExit(f"{site} is not built: run `make build` first")
-    handler = functools.partial(_Handler, directory=str(site), extra=extra or {})
+def static_server(
+    root: Path, pages: dict[str, bytes] | None = None, mounts: dict[str, Path] | None = None
+):
+    """Serve ``root`` on 127.0.0.1 (a free port) from a thread; yields the base URL (``…/``)."""
+    handler = functools.partial(
+        StaticHandler, directory=str(root), pages=pages or {}, mounts=mounts or {}
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextmanager
+def serve_site(extra: dict[str, bytes] | None = None, site: Path = SITE):
+    """Serve the built ``site`` (plus in-memory pages at ``extra`` paths); yields the URL."""
+    if not (site / "index.html").is_file():
+        raise SystemExit(f"{site} is not built: run `make build` first")
+    with static_server(site, pages=extra) as url:
+        yield url
 
 
 def write_json(path: Path, document: dict) -> None:

@@ -7,21 +7,20 @@ happen at most once: `$DEPLOY_TEST_CACHE`, else the project's `.cache/` (the sam
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from bench.common import static_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_ENTRIES = (
@@ -218,12 +217,10 @@ def deployed(source: Source, server: Server) -> str:
 
 
 class StaticServer:
-    """`http.server` in a thread, rooted at `releases/current` like the real static server."""
+    """A static file server rooted at `releases/current`, like the real one; `get` fetches."""
 
-    def __init__(self, root: Path) -> None:
-        handler = functools.partial(_QuietHandler, directory=str(root))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+    def __init__(self, base: str) -> None:
+        self.base = base
 
     def get(self, path: str) -> tuple[int, bytes, str]:
         """Status, body and content type of GET `path` (404s are returned, not raised)."""
@@ -234,22 +231,10 @@ class StaticServer:
             return err.code, err.read(), err.headers.get_content_type()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:
-        pass
-
-
 @contextmanager
 def serving(root: Path) -> Iterator[StaticServer]:
-    static = StaticServer(root)
-    thread = threading.Thread(target=static.httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield static
-    finally:
-        static.httpd.shutdown()
-        static.httpd.server_close()
-        thread.join()
+    with static_server(root) as url:
+        yield StaticServer(url.rstrip("/"))
 
 
 @pytest.fixture

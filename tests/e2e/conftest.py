@@ -3,16 +3,14 @@ page that aborts (and records) every request that would leave the loopback serve
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from bench.common import static_server
 from py_runtime import random_export
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,31 +18,6 @@ SITE = Path(os.environ.get("MLPVIS_SITE", ROOT / "build" / "site"))
 BOOT_TIMEOUT_MS = 60_000
 
 pytestmark = pytest.mark.e2e
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files from the site, plus test files under /test-data/ from a second folder."""
-
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-        ".json": "application/json",
-    }
-
-    def __init__(self, *args, data_dir: Path, **kwargs):
-        self.data_dir = data_dir
-        super().__init__(*args, **kwargs)
-
-    def translate_path(self, path: str) -> str:
-        if path.startswith("/test-data/"):
-            name = Path(urlparse(path).path).name
-            return str(self.data_dir / name)
-        return super().translate_path(path)
-
-    def log_message(self, *args) -> None:  # keep test output readable
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -58,12 +31,8 @@ def site_url(test_data_dir) -> str:
     """Serve the built site on 127.0.0.1 (a free port) for the whole session."""
     if not (SITE / "index.html").is_file():
         pytest.fail(f"{SITE} is not built: run `make build` (make test does it)")
-    handler = functools.partial(QuietHandler, directory=str(SITE), data_dir=test_data_dir)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with static_server(SITE, mounts={"/test-data/": test_data_dir}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
