@@ -7,8 +7,6 @@ A model is only replaced after the new export validated: a bad file keeps the la
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from .connections import top_incoming
@@ -26,8 +24,8 @@ class Runtime:
         self.network_input = self.pixels
         self.last = None
 
-    def load(self, raw: str | bytes, image_shape: tuple[int, int] | None = None) -> str:
-        """Validate an export and make it current; returns its summary as JSON text.
+    def load(self, raw: str | bytes, image_shape: tuple[int, int] | None = None) -> dict:
+        """Validate an export and make it current; returns its summary (JSON-friendly).
 
         ``image_shape`` is the size of the images the caller can draw: an export for another
         size is rejected. Raises ``ExportError`` (naming the problem) and keeps the old model.
@@ -44,7 +42,7 @@ class Runtime:
         self.pixels = np.zeros(model.architecture[0], dtype=np.float32)
         self.network_input = self.pixels
         self.last = None
-        return json.dumps(model.summary())
+        return model.summary()
 
     def input_buffer(self) -> np.ndarray:
         """The preallocated pixel buffer the worker writes into before ``predict``."""

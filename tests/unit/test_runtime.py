@@ -15,7 +15,7 @@ from py_runtime.runtime import Runtime
 def test_predict_returns_the_documented_flat_layout():
     document = random_export([784, 16, 10], seed=4)
     runtime = Runtime()
-    summary = json.loads(runtime.load(json.dumps(document)))
+    summary = runtime.load(json.dumps(document))
     assert summary["architecture"] == [784, 16, 10]
     pixels = np.random.default_rng(2).random(784).astype(np.float32)
     runtime.input_buffer()[:] = pixels
@@ -86,7 +86,7 @@ def test_an_export_for_another_image_size_is_rejected_when_the_caller_says_so():
     runtime = Runtime()
     runtime.load(json.dumps(random_export([784, 10], seed=1)))
     other = random_export([400, 10], seed=2, image_shape=(20, 20))
-    assert json.loads(Runtime().load(json.dumps(other)))["image_shape"] == [20, 20]
+    assert Runtime().load(json.dumps(other))["image_shape"] == [20, 20]
     with pytest.raises(ExportError, match=r"dataset.image_shape: this export expects 20x20"):
         runtime.load(json.dumps(other), image_shape=(28, 28))
     assert runtime.model.architecture == [784, 10]  # the last good model stays

@@ -86,8 +86,10 @@ export class RuntimeBridge {
     const payload = { pixels: job.pixels, mnistStyle: this.options.mnistStyle };
     this.request(REQUEST.PREDICT, payload, [job.pixels.buffer])
       .then((flat) => {
+        const prediction = splitPrediction(flat, this.model.architecture);
         const result = {
-          ...splitPrediction(flat, this.model.architecture),
+          ...prediction,
+          top: prediction.blank ? null : indexOfMax(prediction.probabilities), // winner index
           labels: this.model.labels,
           workerMs: performance.now() - started,
         };
@@ -158,4 +160,10 @@ export class RuntimeBridge {
 
 function absolute(url) {
   return new URL(url, window.location.href).href;
+}
+
+function indexOfMax(values) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
 }

@@ -110,9 +110,11 @@ function refresh() {
   });
 }
 
+let latestRefresh = Promise.resolve(null); // the prediction for the latest change
+
 function changed() {
   saveHash();
-  return refresh();
+  latestRefresh = refresh();
 }
 
 // ---- the URL hash: drawing, model, settings ----
@@ -127,7 +129,7 @@ function saveHash() {
 
 async function shareUrl() {
   const ink = grid.pixels.some((value) => value > 0);
-  const sceneSettings = scene.settings?.() ?? {};
+  const sceneSettings = scene.settings();
   return urlWithState({
     d: ink ? await encodeDrawing(grid.pixels) : "",
     w: state.weightsUrl === DEFAULT_WEIGHTS ? "" : state.weightsUrl,
@@ -233,7 +235,7 @@ async function loadWeights(url) {
 function plain(result) {
   return {
     blank: result.blank,
-    label: result.blank ? null : result.labels[indexOfMax(result.probabilities)],
+    label: result.top === null ? null : result.labels[result.top],
     probabilities: Array.from(result.probabilities),
     activations: result.activations.map((layer) => Array.from(layer)),
     preActivations: result.preActivations.map((layer) => Array.from(layer)),
@@ -241,27 +243,21 @@ function plain(result) {
   };
 }
 
-function indexOfMax(values) {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
-
 window.mlpvis = {
   ready,
   bridge,
   setPixels(values) {
-    grid.setPixels(values);
-    return refresh();
+    grid.setPixels(values); // the change predicts; hand back that prediction
+    return latestRefresh;
   },
   getPixels: () => grid.getPixels(),
   clear() {
     grid.clear();
-    return refresh();
+    return latestRefresh;
   },
   undo() {
     grid.undo();
-    return refresh();
+    return latestRefresh;
   },
   async predict() {
     await ready;

@@ -163,7 +163,7 @@ export function mountScene(
     if (!state.summary) return;
     state.result = result;
     state.pixels = result.input ?? getPixels(); // what the network saw (maybe preprocessed)
-    labels.show(result.probabilities, result.blank ? null : indexOfMax(result.probabilities));
+    labels.show(result.probabilities, result.top);
     if (settings.mode === "weight") {
       state.scene.pushFrame({
         pixels: state.pixels,
@@ -401,10 +401,4 @@ export function mountScene(
   }
 
   return { stats, settings: shareable };
-}
-
-function indexOfMax(values) {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
 }

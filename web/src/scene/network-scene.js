@@ -201,7 +201,7 @@ export class NetworkScene {
     }
     this.connections.setGain(stage - 1, gain);
     if (layer.kind === "output") {
-      this.winner = result && !result.blank ? indexOfMax(result.probabilities) : null;
+      this.winner = result ? result.top : null;
       this.placeMarkers();
     }
   }
@@ -379,12 +379,6 @@ function buildPickTargets(layers) {
     for (let i = 0; i < layer.width; i++) neurons.push({ layer: layer.index, index: i });
   }
   return { positions, radii, neurons };
-}
-
-function indexOfMax(values) {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
 }
 
 function sameNeuron(a, b) {

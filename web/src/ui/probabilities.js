@@ -61,10 +61,7 @@ export class ProbabilityView {
       return;
     }
     const probabilities = result.probabilities;
-    let top = 0;
-    for (let i = 1; i < probabilities.length; i++) {
-      if (probabilities[i] > probabilities[top]) top = i;
-    }
+    const top = result.top;
     this.rows.forEach((row, index) => {
       const p = probabilities[index];
       row.item.dataset.p = p.toFixed(6);

@@ -168,13 +168,13 @@ function loadText(api, text, url) {
 }
 
 /** Copy a NumPy float32 array (a PyProxy) out into a transferable Float32Array. */
-function readFloat32(proxy, destroy = true) {
+function readFloat32(proxy) {
   const view = proxy.getBuffer("f32");
   try {
     return view.data.slice();
   } finally {
     view.release();
-    if (destroy) proxy.destroy();
+    proxy.destroy();
   }
 }
 
@@ -197,25 +197,19 @@ async function fetchExport(url) {
   if (declared > MAX_EXPORT_BYTES) throw tooLarge(declared);
   // Read with a cap, so a server that sends no length cannot make us buffer a huge body.
   const reader = response.body.getReader();
-  const chunks = [];
+  const decoder = new TextDecoder();
+  let text = "";
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return text + decoder.decode();
     size += value.byteLength;
     if (size > MAX_EXPORT_BYTES) {
       await reader.cancel();
       throw tooLarge(`more than ${MAX_EXPORT_BYTES}`);
     }
-    chunks.push(value);
+    text += decoder.decode(value, { stream: true });
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 async function fetchBytes(url, what) {
@@ -240,7 +234,7 @@ _runtime = Runtime()
 
 def mlpvis_load(text):
     try:
-        return json.dumps({"summary": json.loads(_runtime.load(text, image_shape=(28, 28)))})
+        return json.dumps({"summary": _runtime.load(text, image_shape=(28, 28))})
     except ExportError as error:
         return json.dumps({"error": str(error)})
 
