@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium dataset-fashion-mnist
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: help setup system-deps build serve test lint format bench data clean
+.PHONY: help setup system-deps build serve test test-js lint format bench data clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,16 +53,21 @@ serve: build ## serve the page on http://$(HOST):$(PORT) (PORT= overrides)
 	@echo "serving $(SITE) on http://$(HOST):$(PORT)/  (Ctrl+C stops)"
 	$(PY) -m http.server $(PORT) --bind $(HOST) --directory $(SITE)
 
-test: setup build lint ## run every test (unit, training, deploy, browser end-to-end)
+test: setup build lint test-js ## run every test (JS units, unit, training, deploy, browser end-to-end)
 	$(PY) -m pytest
 
-lint: $(VENV)/.installed ## ruff: lint and format check
+test-js: node_modules/.installed ## unit tests of the pure JS modules (Node's built-in test runner)
+	node --test tests/js/
+
+lint: $(VENV)/.installed node_modules/.installed ## ruff (Python) and Biome (web/, tests/js): lint and format check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	node_modules/.bin/biome check web tests/js
 
-format: $(VENV)/.installed ## ruff: fix what can be fixed
+format: $(VENV)/.installed node_modules/.installed ## ruff and Biome: fix what can be fixed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+	node_modules/.bin/biome check --write web tests/js
 
 bench: setup build data ## run every benchmark (QUICK=1: smoke mode, seconds)
 	$(PY) bench/run_all.py $(if $(QUICK),--quick)

@@ -129,7 +129,7 @@ export class ConnectionField {
     const { k, indices, values } = top;
     const total = this.layers[index].outWidth * k;
     if (total > this.layers[index].capacity) {
-      this.allocate(this.layers.map((layer, i) => (i === index ? total : 0)));
+      this.allocate(this.layers.map((_layer, i) => (i === index ? total : 0)));
     }
     const layer = this.layers[index];
     let maxAbs = 0;
@@ -172,7 +172,10 @@ export class ConnectionField {
     layer.drawn = drawn;
     const geometry = this.lines.geometry;
     if (dirty > 0) {
-      for (const [name, size] of [["position", 6], ["lineColor", 8]]) {
+      for (const [name, size] of [
+        ["position", 6],
+        ["lineColor", 8],
+      ]) {
         const attribute = geometry.attributes[name];
         attribute.addUpdateRange(size * offset, size * dirty); // upload only this layer's part
         attribute.needsUpdate = true;

@@ -29,17 +29,15 @@ const CLICK_SLOP_PX = 6;
  */
 export function mountScene(
   container,
-  {
-    bridge,
-    getPixels,
-    initialSettings = {},
-    onSettingsChange = () => {},
-    startAfter = Promise.resolve(),
-  },
+  { bridge, getPixels, initialSettings = {}, onSettingsChange = () => {}, startAfter = Promise.resolve() },
 ) {
   const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
   const settings = { topN: DEFAULT_TOP_N, mode: "weight", threshold: 0, animate: !reducedMotion };
-  if (Number.isInteger(initialSettings.topN) && initialSettings.topN >= 0 && initialSettings.topN <= MAX_TOP_N) {
+  if (
+    Number.isInteger(initialSettings.topN) &&
+    initialSettings.topN >= 0 &&
+    initialSettings.topN <= MAX_TOP_N
+  ) {
     settings.topN = initialSettings.topN;
   }
   if (MODES.includes(initialSettings.mode)) settings.mode = initialSettings.mode;

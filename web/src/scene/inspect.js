@@ -66,7 +66,7 @@ function strongest(row, inputs, source, summary) {
   }));
 }
 
-function sourceName(source, i, summary) {
+function sourceName(source, i, _summary) {
   if (source.kind === "input") {
     return T.cardPixel(Math.floor(i / source.cols), i % source.cols);
   }

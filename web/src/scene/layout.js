@@ -60,9 +60,7 @@ export function computeLayout(summary) {
 function gridFor(kind, width, imageShape) {
   if (kind === "input") {
     const [rows, cols] =
-      imageShape?.length === 2 && imageShape[0] * imageShape[1] === width
-        ? imageShape
-        : squareish(width);
+      imageShape?.length === 2 && imageShape[0] * imageShape[1] === width ? imageShape : squareish(width);
     return { rows, cols, spacing: CELL };
   }
   if (kind === "output" && width <= MAX_OUTPUT_COLUMN) {

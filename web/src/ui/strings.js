@@ -6,8 +6,7 @@ export const TEXT = Object.freeze({
   title: "MNIST MLP Visualizer",
   drawTitle: "Draw a digit",
   drawHint: "Left button draws · right button erases · touch and pen draw · Ctrl+Z undoes",
-  gridLabel:
-    "28 by 28 drawing grid. Arrow keys move the cursor, Space draws, Delete erases, Ctrl+Z undoes.",
+  gridLabel: "28 by 28 drawing grid. Arrow keys move the cursor, Space draws, Delete erases, Ctrl+Z undoes.",
   clear: "Clear",
   undo: "Undo",
   eraseMode: "Erase",
@@ -60,8 +59,7 @@ export const TEXT = Object.freeze({
 /** Error and status messages (the runtime worker imports these too). */
 export const MESSAGES = Object.freeze({
   pyodideFailed: (reason) => `The Python runtime (Pyodide) could not start: ${reason}`,
-  numpyFailed: (reason) =>
-    `NumPy could not be loaded (missing or failed its integrity check): ${reason}`,
+  numpyFailed: (reason) => `NumPy could not be loaded (missing or failed its integrity check): ${reason}`,
   runtimeImportFailed: (reason) => `The Python runtime could not be imported: ${reason}`,
   defaultFailedToo: (first, reason) => `${first}\nThe default model failed too: ${reason}`,
   unknownRequest: (type) => `unknown request type ${type}`,
@@ -69,15 +67,13 @@ export const MESSAGES = Object.freeze({
   weightsOtherOrigin: (url, origin) =>
     `Could not load weights from ${url}: only exports from this site (${origin}) are loaded`,
   weightsUnreachable: (url, reason) => `Could not fetch weights from ${url}: ${reason}`,
-  weightsHttp: (url, status, text) =>
-    `Could not load weights from ${url}: HTTP ${status} ${text}`.trim(),
+  weightsHttp: (url, status, text) => `Could not load weights from ${url}: HTTP ${status} ${text}`.trim(),
   weightsTooLarge: (url, size, limit) =>
     `Could not load weights from ${url}: file is ${size} bytes, larger than the ${limit}-byte limit`,
   fileHttp: (what, status) => `Could not fetch ${what}: HTTP ${status}`,
   samplesBadMagic: "not a sample digits file (bad magic)",
   samplesBadVersion: (version) => `unknown sample file version ${version}`,
-  samplesBadLength: (actual, expected) =>
-    `sample file holds ${actual} bytes, expected ${expected}`,
+  samplesBadLength: (actual, expected) => `sample file holds ${actual} bytes, expected ${expected}`,
   samplesHttp: (status, url) => `HTTP ${status} for ${url}`,
   samplesNoClass: (label) => `no sample of class ${label}`,
   linkDrawingDamaged: "the drawing in the link is damaged",

@@ -191,8 +191,7 @@ async function fetchExport(url) {
   if (!response.ok) {
     throw new Error(MESSAGES.weightsHttp(url, response.status, response.statusText));
   }
-  const tooLarge = (size) =>
-    new Error(MESSAGES.weightsTooLarge(url, size, MAX_EXPORT_BYTES));
+  const tooLarge = (size) => new Error(MESSAGES.weightsTooLarge(url, size, MAX_EXPORT_BYTES));
   const declared = Number(response.headers.get("content-length") || 0);
   if (declared > MAX_EXPORT_BYTES) throw tooLarge(declared);
   // Read with a cap, so a server that sends no length cannot make us buffer a huge body.
@@ -219,7 +218,7 @@ async function fetchBytes(url, what) {
 }
 
 function messageOf(error) {
-  return error && error.message ? error.message : String(error);
+  return error?.message ? error.message : String(error);
 }
 
 // Python glue: the only browser-specific Python, kept here so py_runtime stays pure.

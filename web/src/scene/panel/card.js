@@ -1,9 +1,9 @@
 // The inspection card: one neuron's activation, weighted sum, bias, strongest contributors
 // and, for the first hidden layer, its incoming weights as an image. Closes with × or Esc.
 
+import { SCENE_TEXT as T } from "../../ui/strings.js";
 import { formatNumber } from "../inspect.js";
 import { cssDiverging, rgbDiverging } from "../palette.js";
-import { SCENE_TEXT as T } from "../../ui/strings.js";
 import { el } from "./dom.js";
 
 export class InspectionCard {
@@ -57,7 +57,9 @@ export class InspectionCard {
       ]),
     ];
     if (d.label !== null) {
-      children.push(el("span", { class: "scene-card-label", "data-testid": "scene-card-label", text: d.label }));
+      children.push(
+        el("span", { class: "scene-card-label", "data-testid": "scene-card-label", text: d.label }),
+      );
     }
     children.push(el("dl", { class: "scene-card-values" }, rows.flat()));
     if (d.contributors.length) {

@@ -66,17 +66,9 @@ export function createControls(initial, onChange, onReset) {
   });
 
   return el("div", { class: "scene-toolbar", "data-testid": "scene-controls" }, [
-    el("label", { title: T.topNTitle }, [
-      T.topN,
-      topN,
-      topNValue,
-    ]),
+    el("label", { title: T.topNTitle }, [T.topN, topN, topNValue]),
     el("label", {}, [T.modeBy, mode]),
-    el("label", { title: T.thresholdTitle }, [
-      T.threshold,
-      threshold,
-      thresholdValue,
-    ]),
+    el("label", { title: T.thresholdTitle }, [T.threshold, threshold, thresholdValue]),
     el("label", { title: T.animateTitle }, [animate, T.animate]),
     el("button", { type: "button", "data-testid": "scene-reset", onclick: onReset, text: T.resetView }),
   ]);

@@ -1,7 +1,7 @@
 // The on-screen legend: what line colours and neuron brightness mean.
 
-import { cssActivationGradient, cssDivergingGradient, HEX } from "../palette.js";
 import { SCENE_TEXT as T } from "../../ui/strings.js";
+import { cssActivationGradient, cssDivergingGradient, HEX } from "../palette.js";
 import { el } from "./dom.js";
 
 /** @returns {{element: HTMLElement, setMode: (mode: string) => void}} */
@@ -39,8 +39,7 @@ export function createLegend() {
     ]),
   ]);
   const setMode = (mode) => {
-    lineText.textContent =
-      mode === "contribution" ? T.legendLinesContribution : T.legendLinesWeight;
+    lineText.textContent = mode === "contribution" ? T.legendLinesContribution : T.legendLinesWeight;
   };
   setMode("weight");
   return { element, setMode };
