@@ -50,8 +50,7 @@ build: node_modules/.installed $(VENV)/.installed ## assemble the static site in
 	$(PY) -m deploy.site build --out $(SITE) --source . --cache $(CACHE)
 
 serve: build ## serve the page on http://$(HOST):$(PORT) (PORT= overrides)
-	@echo "serving $(SITE) on http://$(HOST):$(PORT)/  (Ctrl+C stops)"
-	$(PY) -m http.server $(PORT) --bind $(HOST) --directory $(SITE)
+	$(PY) -m deploy.serve $(SITE) --port $(PORT) --host $(HOST)
 
 test: setup build lint test-js ## run every test (JS units, unit, training, deploy, browser end-to-end)
 	$(PY) -m pytest

@@ -17,8 +17,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import CHROMIUM, CHROMIUM_ARGS, machine, print_table, serve_site, summarize
+from bench.common import machine, print_table, serve_site, summarize
 from bench.common import write_json as save
+from tests.support import CHROMIUM, CHROMIUM_ARGS, NO_WEBGL_ARGS
 
 BASELINE_PAGE = b"""<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <script>
@@ -113,9 +114,7 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
         browser.close()
         # The same input path without the 3D scene: here WebGL is SwiftShader, a CPU
         # rasteriser whose frames hold the main thread; a GPU does not.
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--disable-webgl"]
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=NO_WEBGL_ARGS)
         page = browser.new_page(viewport={"width": 900, "height": 640})
         page.goto(url)
         page.evaluate("window.mlpvis.ready")

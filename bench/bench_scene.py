@@ -19,8 +19,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import CHROMIUM, CHROMIUM_ARGS, machine, print_table, serve_site, summarize
+from bench.common import machine, print_table, serve_site, summarize
 from bench.common import write_json as save
+from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 VIEWPORT = {"width": 1000, "height": 700}
 TOP_N = 24

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.common import CHROMIUM, CHROMIUM_ARGS
 from py_runtime import random_export
+from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORT = {"width": 900, "height": 640}  # small: SwiftShader renders on the CPU

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.common import static_server
+from deploy.serve import static_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_ENTRIES = (

@@ -3,28 +3,17 @@ in a real Chromium, offline, and recognises a held-out digit."""
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
 from py_runtime.samples import read_samples
+from tests.support import guard_outside_requests
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_pushed_release_runs_in_the_browser(source, server, http_current, page, project_root):
     source.push("main:production")
-    outside: list[str] = []
-    origin = urlparse(http_current.base).netloc
-
-    def guard(route) -> None:
-        if urlparse(route.request.url).netloc in (origin, ""):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.context.route("**/*", guard)
+    outside = guard_outside_requests(page.context, http_current.base + "/")
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(http_current.base + "/")

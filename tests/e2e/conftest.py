@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from bench.common import static_server
+from deploy.serve import static_server
 from py_runtime import random_export
+from tests.support import guard_outside_requests
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("MLPVIS_SITE", ROOT / "build" / "site"))
@@ -58,18 +58,7 @@ class PageProbe:
 def probe(context, site_url) -> PageProbe:
     """Abort and record every request that is not for the loopback server."""
     record = PageProbe()
-    origin = urlparse(site_url).netloc
-
-    def guard(route) -> None:
-        url = route.request.url
-        parsed = urlparse(url)
-        if parsed.scheme in ("data", "blob") or parsed.netloc == origin:
-            route.continue_()
-        else:
-            record.outside_requests.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
+    record.outside_requests = guard_outside_requests(context, site_url)
     return record
 
 

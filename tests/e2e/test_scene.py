@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import json
-from urllib.parse import urlparse
 
 import pytest
 
 from py_runtime import random_export
+from tests.support import NO_WEBGL_ARGS, guard_outside_requests
 
 SCENE = "[data-testid='scene']"
 MAX_DRAW_CALLS = 12
@@ -267,22 +267,10 @@ def test_scrubbing_the_timeline_keeps_the_view_and_the_pinned_card(open_page, pr
 def test_without_webgl_a_message_replaces_the_scene(
     browser_type, browser_type_launch_args, site_url, default_export_url
 ):
-    args = [*browser_type_launch_args.get("args", []), "--disable-webgl", "--disable-webgl2"]
-    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": NO_WEBGL_ARGS})
     try:
         context = browser.new_context(viewport={"width": 900, "height": 640})
-        origin = urlparse(site_url).netloc
-        outside = []
-
-        def guard(route) -> None:  # as the `probe` fixture: nothing leaves the loopback server
-            parsed = urlparse(route.request.url)
-            if parsed.scheme in ("data", "blob") or parsed.netloc == origin:
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
+        outside = guard_outside_requests(context, site_url)
         page = context.new_page()
         errors = []
         console_errors = []

@@ -1,0 +1,42 @@
+"""What the tests and the benchmarks share about the browser: Debian's Chromium with its
+quiet offline settings, and a guard that aborts (and records) requests leaving the site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlparse
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+# Debian's Chromium, quiet and offline (no background connections); WebGL via SwiftShader.
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+NO_WEBGL_ARGS = [*CHROMIUM_ARGS, "--disable-webgl", "--disable-webgl2"]
+
+
+def guard_outside_requests(context, site_url: str) -> list[str]:
+    """Abort every request of ``context`` (a Playwright BrowserContext) that is not for
+    ``site_url``'s origin (``data:`` and ``blob:`` URLs stay local); returns the live list of
+    the aborted URLs."""
+    origin = urlparse(site_url).netloc
+    outside: list[str] = []
+
+    def guard(route) -> None:
+        url = route.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob") or parsed.netloc == origin:
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return outside
