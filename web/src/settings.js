@@ -8,12 +8,12 @@ export const MAX_TOP_N = 64;
 export const MAX_THRESHOLD = 0.9;
 
 const integer = (min, max) => (text) => {
-  const value = Number(text);
+  const value = text.trim() === "" ? Number.NaN : Number(text) + 0; // "" is not 0; "-0" is
   return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
 };
 const number = (min, max) => (text) => {
-  const value = Number(text);
-  return text !== "" && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
+  const value = text.trim() === "" ? Number.NaN : Number(text) + 0;
+  return Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 };
 const oneOf =
   (...values) =>
