@@ -3,14 +3,17 @@ page that aborts (and records) every request that would leave the loopback serve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from deploy.serve import static_server
 from py_runtime import random_export
+from tests.reliability import tally
 from tests.support import guard_outside_requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +46,47 @@ def default_export_url(site_url, test_data_dir) -> str | None:
         return None
     (test_data_dir / "random.json").write_text(json.dumps(random_export(seed=0)))
     return "test-data/random.json"
+
+
+# Records every Content-Security-Policy violation in a document or a worker (a worker's
+# violations fire on its own global scope, not on the page's document).
+CSP_WATCH = """(() => {
+  if (self.__cspViolations) return;
+  self.__cspViolations = [];
+  self.addEventListener("securitypolicyviolation", (e) => self.__cspViolations.push(
+    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}`
+    + `:${e.lineNumber}`));
+})()"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, context):
+    """Every journey checks it: zero CSP violations in its pages and their workers.
+    ``@pytest.mark.csp_violations_expected`` opts out (a test that provokes one on purpose)."""
+    pages = []
+
+    def watch_worker(worker) -> None:
+        with contextlib.suppress(PlaywrightError):  # a worker that ended: nothing to watch
+            worker.evaluate(CSP_WATCH)
+
+    def watch_page(page) -> None:
+        pages.append(page)
+        page.on("worker", watch_worker)
+
+    context.add_init_script(CSP_WATCH)
+    context.on("page", watch_page)
+    found: list[str] = []
+    yield found
+    for page in pages:
+        if page.is_closed():
+            continue
+        for scope in [page, *page.workers]:
+            with contextlib.suppress(PlaywrightError):  # closed meanwhile
+                found += scope.evaluate("self.__cspViolations || []")
+    if request.node.get_closest_marker("csp_violations_expected"):
+        return
+    tally("csp", "journey without violations" if not found else "journey WITH violations")
+    assert found == [], f"Content-Security-Policy violations: {found}"
 
 
 class PageProbe:
