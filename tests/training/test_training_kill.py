@@ -6,29 +6,15 @@ import json
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 
 from py_runtime import load_export, random_export
+from tests.faults import wait_until_paused
 from tests.reliability import tally
 from training.atomic import PAUSE_ENV
 
 TIMEOUT_S = 180
-
-
-def _wait_until_stopped(process: subprocess.Popen, marker: str) -> None:
-    """Read stderr until ``marker``, then wait for the process to be stopped (SIGSTOP)."""
-    deadline = time.monotonic() + TIMEOUT_S
-    for line in process.stderr:
-        if marker in line:
-            break
-        assert time.monotonic() < deadline, "the run never reached the pause point"
-    else:
-        raise AssertionError(f"the run ended without {marker!r} (exit {process.wait()})")
-    while open(f"/proc/{process.pid}/stat").read().split(")")[-1].split()[0] != "T":
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +37,7 @@ def test_kill_9_while_writing_the_export_keeps_the_previous_one(
         argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     try:
-        _wait_until_stopped(process, "pausing before renaming")
+        wait_until_paused(process, "pausing before renaming", TIMEOUT_S)
         # the new export is fully written beside the old one, not yet renamed: kill it now
         temporaries = list(export_path.parent.glob(".model.json.*.tmp"))
         assert len(temporaries) == 1 and temporaries[0].stat().st_size > 0
