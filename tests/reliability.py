@@ -5,7 +5,8 @@ the session ``tests/conftest.py`` merges the counts into ``build/reliability.jso
 
     .venv/bin/python -m tests.reliability
 
-rewrites the table in ``docs/reliability.md`` from that file (rows a run did not touch keep
+rewrites the table in ``docs/reliability.md`` from it and ``build/reliability-js.json`` (the
+node tests' counts) (rows a run did not touch keep
 their last numbers).
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "build" / "reliability.json"
+JS_RESULTS = ROOT / "build" / "reliability-js.json"  # written by tests/js/*properties*
 DOC = ROOT / "docs" / "reliability.md"
 BEGIN, END = "<!-- reliability-table:begin -->", "<!-- reliability-table:end -->"
 
@@ -50,12 +52,13 @@ ROWS = {
         "tests/unit/test_reader_properties.py",
     ),
     "url-hash": (
-        "Shared link: any URL-hash value for every setting (node --test, seeded)",
-        "the setting's default",
+        "Shared link: any URL-hash text for every setting, any hash, any `d=` drawing text "
+        "(node --test, seeded)",
+        "the setting's default; a refused drawing leaves the grid as it was",
         "tests/js/settings-properties.test.mjs",
     ),
     "deploy-kill": (
-        "Deploy killed with `kill -9` at each stage (export, build, verify, switch)",
+        "Deploy killed with `kill -9` at each stage (export, build, verify, publish, switch)",
         "`current` serves the previous release byte-for-byte; lock free; next deploy cleans up",
         "tests/deploy/test_faults.py",
     ),
@@ -130,7 +133,10 @@ def render(results: dict) -> str:
 
 
 def main() -> int:
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    results = {}
+    for path in (RESULTS, JS_RESULTS):
+        if path.is_file():
+            results.update(json.loads(path.read_text(encoding="utf-8")))
     text = DOC.read_text(encoding="utf-8")
     if BEGIN not in text or END not in text:
         print(f"{DOC} has no {BEGIN} … {END} markers", file=sys.stderr)

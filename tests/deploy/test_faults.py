@@ -97,7 +97,7 @@ def test_kill_9_at_each_stage_keeps_the_previous_release(
     assert list(server.root.glob(".current.*.tmp")) == []
     assert "removing leftover scratch" in redeploy.stderr or stage in ("export", "switch")
     assert http_current.get("/styles.css")[1].endswith(b"/* v2 */\n")
-    tally("deploy-kill", f"kill -9 at {stage}: previous release served, next deploy clean")
+    tally("deploy-kill", f"killed at {stage}; recovered")
 
 
 def test_an_unknown_pause_stage_is_refused_before_anything_starts(server, deployed):
@@ -181,7 +181,7 @@ def test_a_full_releases_filesystem_fails_cleanly(source, server, deployed, tmp_
     assert after["scratch"] == []
     assert len(after["backups"]) == 1
     assert "deploying:  no" in (out / "status").read_text()
-    tally("deploy-full-disk", "tmpfs full: clean failure, live release untouched")
+    tally("deploy-full-disk", "full tmpfs; failed cleanly")
 
 
 def test_enospc_during_the_build_fails_cleanly(server, deployed, monkeypatch, http_current):
@@ -199,7 +199,7 @@ def test_enospc_during_the_build_fails_cleanly(server, deployed, monkeypatch, ht
         publish.deploy(Layout(server.root), "production", "manual", None, 10)
     assert_previous_release_intact(server, http_current, before, page)
     assert server.scratch_entries() == []
-    tally("deploy-full-disk", "injected ENOSPC: clean failure, live release untouched")
+    tally("deploy-full-disk", "injected ENOSPC; failed cleanly")
 
 
 # ---------------------------------------------------------------- a broken `current`
@@ -225,7 +225,7 @@ def test_a_missing_or_dangling_current_is_reported_and_repaired(
     assert http_current.get("/index.html")[0] == 200
     if repair == "rollback":
         assert tree_digest(server.current) == files
-    tally("deploy-current", f"{damage} current: reported, repaired by {repair}")
+    tally("deploy-current", f"{damage}; reported, {repair} repaired")
 
 
 def test_rolling_back_to_a_pruned_release_says_so(source, server, deployed):
@@ -239,7 +239,7 @@ def test_rolling_back_to_a_pruned_release_says_so(source, server, deployed):
     assert f"release {first} was pruned" in result.stderr
     assert f"python -m deploy deploy {deployed}" in result.stderr
     assert server.live_target() == live
-    tally("deploy-pruned", "rollback to a pruned release refused with the reason")
+    tally("deploy-pruned", "refused, says pruned")
 
 
 # ---------------------------------------------------------------- what is served
@@ -273,4 +273,4 @@ def test_the_published_tree_is_exactly_the_build_manifest(source, server):
     forbidden = ("deploy/", "training/", "tests/", "data/", ".git", "package.json", "pyproject")
     assert not [p for p in files if p.startswith(forbidden) or "/.git" in p]
     assert not [p for p in files if p.endswith((".py", ".map", ".sh"))]
-    tally("served-tree", f"{len(files)} served files == the manifest")
+    tally("served-tree", f"{len(files)} files == manifest")

@@ -4,6 +4,7 @@ page that aborts (and records) every request that would leave the loopback serve
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 from pathlib import Path
@@ -14,7 +15,7 @@ from playwright.sync_api import Error as PlaywrightError
 from deploy.serve import static_server
 from py_runtime import random_export
 from tests.reliability import tally
-from tests.support import guard_outside_requests
+from tests.support import guard_outside_requests, poll_function
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("MLPVIS_SITE", ROOT / "build" / "site"))
@@ -46,6 +47,14 @@ def default_export_url(site_url, test_data_dir) -> str | None:
         return None
     (test_data_dir / "random.json").write_text(json.dumps(random_export(seed=0)))
     return "test-data/random.json"
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, whose ``wait_for_function`` works under the site's CSP
+    (see ``tests.support.poll_function``)."""
+    page.wait_for_function = functools.partial(poll_function, page)
+    return page
 
 
 # Records every Content-Security-Policy violation in a document or a worker (a worker's
@@ -85,7 +94,7 @@ def csp_violations(request, context):
                 found += scope.evaluate("self.__cspViolations || []")
     if request.node.get_closest_marker("csp_violations_expected"):
         return
-    tally("csp", "journey without violations" if not found else "journey WITH violations")
+    tally("csp", "journey, 0 violations" if not found else "journey WITH violations")
     assert found == [], f"Content-Security-Policy violations: {found}"
 
 

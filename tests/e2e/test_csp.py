@@ -63,7 +63,7 @@ def test_a_script_from_another_origin_is_refused(
     assert page.evaluate("window.__evil") is None
     seen = page.evaluate("self.__cspViolations")
     assert any(v.startswith("script-src-elem blocked inline") for v in seen), seen
-    tally("csp", "foreign and inline scripts refused")
+    tally("csp", "foreign/inline script refused")
 
 
 def test_the_worker_has_the_policy_too(page, site_url, default_export_url, other_origin):
@@ -85,4 +85,4 @@ def test_the_worker_has_the_policy_too(page, site_url, default_export_url, other
     assert worker.evaluate("self.__evil") is None
     seen = worker.evaluate("self.__cspViolations")
     assert any(v.startswith("connect-src") for v in seen), seen
-    tally("csp", "worker's off-origin fetch refused")
+    tally("csp", "worker fetch refused")

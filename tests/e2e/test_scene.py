@@ -13,7 +13,7 @@ import json
 import pytest
 
 from py_runtime import random_export
-from tests.support import NO_WEBGL_ARGS, guard_outside_requests
+from tests.support import NO_WEBGL_ARGS, guard_outside_requests, poll_function
 
 SCENE = "[data-testid='scene']"
 MAX_DRAW_CALLS = 12
@@ -289,8 +289,8 @@ def test_without_webgl_a_message_replaces_the_scene(
         assert page.locator(SCENE).count() == 0
         assert page.evaluate("window.mlpvis.sceneStats()")["webgl"] is False
         draw(page, seven())
-        page.wait_for_function(
-            "document.querySelector(\"[data-testid='prediction']\").textContent !== ''"
+        poll_function(
+            page, "document.querySelector(\"[data-testid='prediction']\").textContent !== ''"
         )
         assert page.evaluate("window.mlpvis.predict()")["label"] is not None
         assert errors == [] and console_errors == [] and outside == []

@@ -2,13 +2,29 @@
 // valid value or undefined (the default), and any `d=` text decodes to a drawing or is refused.
 // SEED=<n> node --test tests/js/ replays a run; CASES=<n> runs more cases (default 400).
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { after, test } from "node:test";
 
 import { MAX_THRESHOLD, MAX_TOP_N, SETTINGS } from "../../web/src/settings.js";
 import { decodeDrawing, readHash } from "../../web/src/url-state.js";
 
 const SEED = Number(process.env.SEED ?? 20261128);
 const CASES = Number(process.env.CASES ?? 400);
+
+// Case counts for docs/reliability.md (python -m tests.reliability reads this file).
+const counts = {};
+const tally = (outcome) => {
+  counts[outcome] = (counts[outcome] ?? 0) + 1;
+};
+after(() => {
+  const build = new URL("../../build/", import.meta.url);
+  mkdirSync(build, { recursive: true });
+  const sorted = Object.fromEntries(Object.entries(counts).sort());
+  writeFileSync(
+    new URL("reliability-js.json", build),
+    `${JSON.stringify({ "url-hash": sorted }, null, 2)}\n`,
+  );
+});
 
 /** mulberry32: a small seeded PRNG (no dependency). */
 function prng(seed) {
@@ -100,6 +116,7 @@ test(`any hash text gives each setting a valid value or its default (seed ${SEED
     for (const [name, setting] of Object.entries(SETTINGS)) {
       const text = randomText(random);
       const value = setting.parse(text);
+      tally(value === undefined ? "default" : "valid value");
       if (value === undefined) continue; // the store falls back to setting.fallback
       assert.ok(VALID[name](value), `${name}: ${JSON.stringify(text)} → ${String(value)}`);
       if (setting.write) assert.equal(setting.parse(setting.write(value)), value);
@@ -122,6 +139,7 @@ test(`any hash string reads as plain string fields (seed ${SEED})`, () => {
     const fields = readHash(hash);
     assert.equal(Object.getPrototypeOf(fields), Object.prototype);
     for (const value of Object.values(fields)) assert.equal(typeof value, "string");
+    tally("hash read as strings");
   }
 });
 
@@ -138,8 +156,10 @@ test(`any drawing text decodes to 784 pixels in 0…1 or is refused (seed ${SEED
       const pixels = await decodeDrawing(text);
       assert.equal(pixels.length, 784);
       assert.ok(pixels.every((p) => p >= 0 && p <= 1));
+      tally("drawing decoded");
     } catch (error) {
       assert.ok(error instanceof Error && error.message, `${JSON.stringify(text)}: ${error}`);
+      tally("drawing refused");
     }
   }
 });

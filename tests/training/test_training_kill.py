@@ -21,7 +21,7 @@ TIMEOUT_S = 180
     "extra", [[], ["--snapshots", "--snapshot-count", "3"]], ids=["plain", "snapshots"]
 )
 def test_kill_9_while_writing_the_export_keeps_the_previous_one(
-    tiny_data_dir, tmp_path, cli_command, subprocess_env, extra
+    tiny_data_dir, tmp_path, cli_command, subprocess_env, extra, request
 ):
     export_path = tmp_path / "exports" / "model.json"
     export_path.parent.mkdir()
@@ -58,4 +58,4 @@ def test_kill_9_while_writing_the_export_keeps_the_previous_one(
     assert export_path.read_text() != previous
     load_export(export_path)
     assert list(export_path.parent.glob(".*.tmp")) == []
-    tally("training-kill", "previous export intact, next run clean")
+    tally("training-kill", f"killed ({request.node.callspec.id}); previous kept")
