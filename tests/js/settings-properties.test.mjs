@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { after, test } from "node:test";
 
-import { MAX_THRESHOLD, MAX_TOP_N, SETTINGS } from "../../web/src/settings.js";
+import { isValid, MAX_THRESHOLD, MAX_TOP_N, SETTINGS } from "../../web/src/settings.js";
+import { Store } from "../../web/src/store.js";
 import { decodeDrawing, readHash } from "../../web/src/url-state.js";
 
 const SEED = Number(process.env.SEED ?? 20261128);
@@ -140,6 +141,29 @@ test(`any hash string reads as plain string fields (seed ${SEED})`, () => {
     assert.equal(Object.getPrototypeOf(fields), Object.prototype);
     for (const value of Object.values(fields)) assert.equal(typeof value, "string");
     tally("hash read as strings");
+  }
+});
+
+test(`a store made from any hash has only valid settings, and its link restores it (seed ${SEED})`, () => {
+  const random = prng(SEED + 3);
+  const keys = Object.values(SETTINGS).map((setting) => setting.key);
+  for (let i = 0; i < CASES; i++) {
+    const fields = {};
+    for (const key of keys) if (random() < 0.7) fields[key] = randomText(random);
+    if (random() < 0.3) fields[randomText(random)] = randomText(random); // unknown keys
+    const store = new Store(fields);
+    for (const [name, value] of Object.entries(store.values())) {
+      assert.ok(
+        value === null || isValid(name, value),
+        `${name}: ${String(value)} from ${JSON.stringify(fields)}`,
+      );
+      assert.ok(value === null || VALID[name](value), `${name}: ${String(value)}`);
+    }
+    for (const key of store.ignored) assert.ok(keys.includes(key));
+    const restored = new Store(store.hashFields());
+    assert.deepEqual(restored.values(), store.values());
+    assert.deepEqual(restored.ignored, []);
+    tally(store.ignored.length ? "store: invalid fields ignored" : "store: all fields valid");
   }
 });
 
