@@ -195,7 +195,14 @@ def handle(session: Session, name: str, arguments: dict | None = None) -> Any:
 
 
 def _pixels(model: Model, pixels: Any) -> np.ndarray:
-    flat = np.asarray(pixels, dtype=np.float32).reshape(-1)
+    try:
+        with np.errstate(over="ignore"):  # huge numbers become ±inf, refused below
+            flat = np.asarray(pixels, dtype=np.float32).reshape(-1)
+    except (TypeError, ValueError, OverflowError):
+        raise RequestError(
+            f"pixels must be an array of {model.architecture[0]} numbers, "
+            f"found {type(pixels).__name__}"
+        ) from None
     if flat.size != model.architecture[0]:
         raise RequestError(f"expected {model.architecture[0]} pixels, got {flat.size}")
     if not np.isfinite(flat).all() or flat.min(initial=0) < 0 or flat.max(initial=0) > 1:

@@ -51,6 +51,12 @@ ROWS = {
         "no samples shown; the page keeps working",
         "tests/unit/test_reader_properties.py",
     ),
+    "worker-requests": (
+        "Worker requests (`predict`, `load`, `samples`, …) with any arguments: wrong lengths, "
+        "NaN/±Inf, values outside 0…1, non-arrays, unknown names",
+        "the loaded model (a refused request changes nothing)",
+        "tests/unit/test_worker_api_properties.py",
+    ),
     "url-hash": (
         "Shared link: any URL-hash text for every setting, any hash, any `d=` drawing text "
         "(node --test, seeded)",
