@@ -3,6 +3,7 @@ refused in the page and in its worker, while the page itself runs (Pyodide inclu
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 
@@ -10,6 +11,7 @@ import pytest
 
 from deploy.headers import CONTENT_SECURITY_POLICY
 from deploy.serve import static_server
+from py_runtime import random_export
 from tests.e2e.conftest import BOOT_TIMEOUT_MS
 from tests.reliability import tally
 
@@ -21,6 +23,7 @@ def other_origin(tmp_path_factory):
     """A second server (another port: another origin) with a script that marks the page."""
     root = tmp_path_factory.mktemp("other-origin")
     (root / "evil.js").write_text("window.__evil = true; self.__evil = true;\n")
+    (root / "model.json").write_text(json.dumps(random_export(seed=4)))
     with static_server(root) as url:
         yield url
 
@@ -86,3 +89,18 @@ def test_the_worker_has_the_policy_too(page, site_url, default_export_url, other
     seen = worker.evaluate("self.__cspViolations")
     assert any(v.startswith("connect-src") for v in seen), seen
     tally("csp", "worker fetch refused")
+
+
+def test_a_link_to_weights_on_another_origin_is_refused_and_the_page_keeps_working(
+    page, site_url, other_origin
+):
+    foreign = other_origin + "model.json"
+    page.goto(f"{site_url}?weights={foreign}")
+    page.wait_for_selector("html[data-runtime='ready']", timeout=BOOT_TIMEOUT_MS)
+    message = page.get_by_test_id("error-text").text_content()
+    assert foreign in message and "default model" in message
+    (worker,) = [w for w in page.workers if w.url.endswith("/worker/worker.js")]
+    seen = worker.evaluate("self.__cspViolations")
+    assert any(v.startswith(f"connect-src blocked {foreign}") for v in seen), seen
+    assert page.evaluate("window.mlpvis.predict()") is not None
+    tally("csp", "foreign weights refused")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import urllib.request
 from pathlib import Path
 
 from deploy.headers import (
@@ -15,6 +16,7 @@ from deploy.headers import (
     META_POLICY,
     response_headers,
 )
+from deploy.serve import static_server
 
 ROOT = Path(__file__).resolve().parents[2]
 INDEX = (ROOT / "web" / "index.html").read_text(encoding="utf-8")
@@ -60,3 +62,13 @@ def test_each_allowed_source_has_a_reason_in_the_docs():
             shown = "'sha256-…'" if source.startswith("'sha256-") else source
             row = f"| `{directive}` | `{shown}"
             assert row in docs or f"| `{directive}` | `{' '.join(sources)}`" in docs, row
+
+
+def test_the_server_sends_the_policy_on_files_but_not_on_in_memory_bench_pages(tmp_path):
+    (tmp_path / "index.html").write_text("<!doctype html>")
+    with static_server(tmp_path, pages={"/bench.html": b"<script>1</script>"}) as url:
+        site = urllib.request.urlopen(url + "index.html")
+        bench = urllib.request.urlopen(url + "bench.html")
+    assert site.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert bench.headers["Content-Security-Policy"] is None
+    assert bench.headers["X-Content-Type-Options"] == "nosniff"
