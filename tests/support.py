@@ -22,6 +22,16 @@ CHROMIUM_ARGS = [
 ]
 NO_WEBGL_ARGS = [*CHROMIUM_ARGS, "--disable-webgl", "--disable-webgl2"]
 
+# Records every Content-Security-Policy violation in a document or a worker (a worker's
+# violations fire on its own global scope, not on the page's document).
+CSP_WATCH = """(() => {
+  if (self.__cspViolations) return;
+  self.__cspViolations = [];
+  self.addEventListener("securitypolicyviolation", (e) => self.__cspViolations.push(
+    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}`
+    + `:${e.lineNumber}`));
+})()"""
+
 
 def guard_outside_requests(context, site_url: str) -> list[str]:
     """Abort every request of ``context`` (a Playwright BrowserContext) that is not for

@@ -15,7 +15,7 @@ from playwright.sync_api import Error as PlaywrightError
 from deploy.serve import static_server
 from py_runtime import random_export
 from tests.reliability import tally
-from tests.support import guard_outside_requests, poll_function
+from tests.support import CSP_WATCH, guard_outside_requests, poll_function
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("MLPVIS_SITE", ROOT / "build" / "site"))
@@ -55,17 +55,6 @@ def page(page):
     (see ``tests.support.poll_function``)."""
     page.wait_for_function = functools.partial(poll_function, page)
     return page
-
-
-# Records every Content-Security-Policy violation in a document or a worker (a worker's
-# violations fire on its own global scope, not on the page's document).
-CSP_WATCH = """(() => {
-  if (self.__cspViolations) return;
-  self.__cspViolations = [];
-  self.addEventListener("securitypolicyviolation", (e) => self.__cspViolations.push(
-    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}`
-    + `:${e.lineNumber}`));
-})()"""
 
 
 @pytest.fixture(autouse=True)
