@@ -14,6 +14,7 @@ from .releases import (
     find_release,
     list_releases,
     live_release_id,
+    read_history,
     record_history,
     record_pruned,
     remove_tree,
@@ -55,7 +56,9 @@ def previous_release(layout: Layout) -> Release:
     older = [r for r in list_releases(layout) if r.id < live]
     if not older:
         raise DeployError(f"release {live} is the oldest one; there is no earlier release")
-    return older[-1]
+    # prefer releases that were live once: not one a killed deploy published but never switched
+    were_live = {entry.get("release") for entry in read_history(layout)}
+    return ([r for r in older if r.id in were_live] or older)[-1]
 
 
 def prune(layout: Layout, keep: int, lock_timeout_s: float) -> list[str]:

@@ -97,6 +97,8 @@ def test_kill_9_at_each_stage_keeps_the_previous_release(
     assert list(server.root.glob(".current.*.tmp")) == []
     assert "removing leftover scratch" in redeploy.stderr or stage in ("export", "switch")
     assert http_current.get("/styles.css")[1].endswith(b"/* v2 */\n")
+    server.cli("rollback")  # back to the release that was live before, not a never-live one
+    assert server.live_target() == before["target"]
     tally("deploy-kill", f"killed at {stage}; recovered")
 
 
