@@ -6,8 +6,7 @@ the session ``tests/conftest.py`` merges the counts into ``build/reliability.jso
     .venv/bin/python -m tests.reliability
 
 rewrites the table in ``docs/reliability.md`` from it and ``build/reliability-js.json`` (the
-node tests' counts) (rows a run did not touch keep
-their last numbers).
+node tests' counts).
 """
 
 from __future__ import annotations
@@ -111,15 +110,16 @@ def tally(row: str, outcome: str) -> None:
 
 
 def save(path: Path = RESULTS) -> None:
-    """Merge this session's counts into ``path`` (rows not run this time keep theirs)."""
+    """Merge this session's counts into ``path``: outcomes a partial run did not see keep their
+    last numbers."""
     if not _counts:
         return
     try:
         merged = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         merged = {}
-    for row, counts in _counts.items():
-        merged[row] = dict(sorted(counts.items()))
+    for row, counts in _counts.items():  # this session's outcomes replace the same outcomes
+        merged[row] = dict(sorted({**merged.get(row, {}), **counts}.items()))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
