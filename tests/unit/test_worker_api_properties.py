@@ -35,6 +35,10 @@ PIXELS = st.one_of(
         lambda values: np.array(values, dtype=np.float32),
         st.lists(st.floats(-2, 2, width=32), min_size=784, max_size=784),
     ),
+    st.builds(  # valid pixels
+        lambda values: np.array(values, dtype=np.float32),
+        st.lists(st.floats(0, 1, width=32), min_size=784, max_size=784),
+    ),
 )
 
 
@@ -67,3 +71,12 @@ def test_predict_answers_or_refuses_any_arguments(pixels, mnist_style, top_n, mo
 @given(st.sampled_from(["load", "samples", "connections", "layer", "nonsense"]), ANY)
 def test_any_request_with_any_arguments_answers_or_refuses(name, arguments):
     tally("worker-requests", _answer_or_own_error(name, arguments))
+
+
+@given(
+    st.text(max_size=300) | st.sampled_from([MODEL_TEXT, MODEL_TEXT[:-1], "[" * 50_000]),
+    st.binary(max_size=300).map(lambda raw: np.frombuffer(raw, dtype=np.uint8)),
+)
+def test_load_and_samples_answer_or_refuse_any_content(text, data):
+    tally("worker-requests", _answer_or_own_error("load", {"text": text}))
+    tally("worker-requests", _answer_or_own_error("samples", {"data": data}))
