@@ -88,7 +88,9 @@ def draw(page, pixels: list[float]) -> None:
 def test_scene_renders_with_webgl_and_changes_after_drawing(open_page, probe):
     page = open_scene(open_page)
     canvas = page.locator(SCENE)
-    assert canvas.evaluate("c => c.tagName === 'CANVAS' && Boolean(c.getContext('webgl2'))")
+    assert canvas.evaluate("c => c.tagName === 'CANVAS'")
+    assert stats(page)["webgl"] is True
+    assert stats(page)["thread"] == "worker"  # its frames are drawn off the main thread
     assert page.get_by_test_id("scene-legend").is_visible()
     assert page.get_by_test_id("scene-top-n").is_visible()
     before_stats = stats(page)
@@ -205,8 +207,11 @@ def test_keys_step_to_an_output_neuron_and_enter_pins_its_card(open_page, probe)
         page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowDown")
-    focus = stats(page)["focus"]
-    assert focus == {"layer": len(architecture) - 1, "index": 3}  # the visible cursor ring
+    # the visible cursor ring (drawn by the render worker: wait for its frame)
+    expected = {"layer": len(architecture) - 1, "index": 3}
+    page.wait_for_function(
+        "f => JSON.stringify(window.mlpvis.sceneStats().focus) === JSON.stringify(f)", arg=expected
+    )
     page.keyboard.press("Enter")
     card = page.get_by_test_id("scene-card")
     page.wait_for_function(

@@ -5,13 +5,14 @@
 import { SCENE_TEXT as T } from "../ui/strings.js";
 import { describeNeuron } from "./inspect.js";
 import { firstNeuron, stepCursor } from "./keyboard-nav.js";
-import { sameShape } from "./layout.js";
+import { computeLayout, sameShape } from "./layout.js";
 import { InspectionCard } from "./panel/card.js";
 import { createControls, MAX_TOP_N } from "./panel/controls.js";
 import { el } from "./panel/dom.js";
 import { showNoWebGL } from "./panel/fallback.js";
 import { OutputLabels } from "./panel/labels.js";
 import { createLegend } from "./panel/legend.js";
+import { createView } from "./view.js";
 import { webglSupport } from "./webgl-support.js";
 
 const DEFAULT_TOP_N = 24;
@@ -94,12 +95,8 @@ export function mountScene(
   // machine both would compete with the runtime's boot, so they wait for `startAfter`.
   startAfter
     .catch(() => {})
-    .then(() => import("./network-scene.js"))
-    .then(({ NetworkScene }) => {
-      const scene = new NetworkScene(canvasHost, {
-        onRender: () => placeLabels(),
-        software: support.software,
-      });
+    .then(() => createView(canvasHost, { software: support.software, onRender: () => placeLabels() }))
+    .then((scene) => {
       scene.canvas.dataset.testid = "scene";
       scene.canvas.setAttribute("aria-label", T.canvasLabel);
       scene.canvas.tabIndex = 0;
@@ -129,6 +126,7 @@ export function mountScene(
     }
     state.generation++;
     state.summary = summary;
+    state.layout = computeLayout(summary);
     state.result = null;
     state.pixels = getPixels();
     state.weightConnections = null;
@@ -151,6 +149,7 @@ export function mountScene(
   function swapModel(summary) {
     state.generation++;
     state.summary = summary;
+    state.layout = computeLayout(summary);
     state.layerWeights.clear();
     state.scene.updateModel(summary);
     fetchConnections();
@@ -161,7 +160,7 @@ export function mountScene(
     if (!state.summary) return;
     state.result = result;
     state.pixels = result.input ?? getPixels(); // what the network saw (maybe preprocessed)
-    labels.show(result.probabilities, result.top);
+    labels.show(result.blank ? null : result.probabilities, result.blank ? null : result.top);
     if (settings.mode === "weight") {
       state.scene.pushFrame({
         pixels: state.pixels,
@@ -246,17 +245,38 @@ export function mountScene(
       const moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
       down = null;
       if (moved > CLICK_SLOP_PX || event.button !== 0) return;
-      const neuron = state.scene.pick(...local(event));
-      if (neuron) {
-        state.cursor = neuron; // the keys go on from the clicked neuron
-        pin(neuron);
-      } else unpin();
+      state.scene.pick(...local(event)).then((neuron) => {
+        if (neuron) {
+          state.cursor = neuron; // the keys go on from the clicked neuron
+          pin(neuron);
+        } else unpin();
+      });
     });
+    // Hover: one pick in flight at a time; the latest pointer position wins.
+    let hoverAt = null;
+    let picking = false;
+    const pickHover = async () => {
+      picking = true;
+      while (hoverAt) {
+        const at = hoverAt;
+        hoverAt = null;
+        const neuron = await state.scene.pick(...at);
+        if (!hoverAt && !left) setHover(neuron);
+      }
+      picking = false;
+    };
+    let left = false;
     canvas.addEventListener("pointermove", (event) => {
       if (event.buttons || event.pointerType === "touch") return;
-      setHover(state.scene.pick(...local(event)));
+      left = false;
+      hoverAt = local(event);
+      if (!picking) pickHover();
     });
-    canvas.addEventListener("pointerleave", () => setHover(null));
+    canvas.addEventListener("pointerleave", () => {
+      left = true;
+      hoverAt = null;
+      setHover(null);
+    });
     document.addEventListener("keydown", (event) => {
       if (event.key !== "Escape" || !(state.pinned || state.hover)) return;
       state.dismissed = state.hover; // no hover card again until the pointer moves on
@@ -276,7 +296,7 @@ export function mountScene(
       state.scene.setFocus(null);
     });
     canvas.addEventListener("keydown", (event) => {
-      if (!state.scene.layout || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (!state.layout || event.altKey || event.ctrlKey || event.metaKey) return;
       state.cursor ??= firstNeuron();
       if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
@@ -284,7 +304,7 @@ export function mountScene(
         pin(state.cursor);
         return;
       }
-      const next = stepCursor(state.cursor, event.key, state.scene.layout.layers);
+      const next = stepCursor(state.cursor, event.key, state.layout.layers);
       if (!next) return;
       event.preventDefault();
       state.cursor = next;
@@ -299,7 +319,7 @@ export function mountScene(
   }
 
   function setHover(neuron) {
-    if (neuron === state.hover) return;
+    if (sameNeuron(neuron, state.hover)) return;
     state.hover = neuron;
     state.dismissed = null;
     if (neuron && !state.pinned) placeCard(neuron);
@@ -322,17 +342,17 @@ export function mountScene(
   }
 
   /** Put the card on the side of the view away from the neuron, so it never hides it. */
-  function placeCard(neuron) {
-    const position = state.scene?.screenPositions(neuron.layer)[neuron.index];
+  async function placeCard(neuron) {
+    const position = await state.scene?.position(neuron);
     if (!position) return;
-    card.element.dataset.side = position.x > state.scene.size.width / 2 ? "left" : "right";
+    card.element.dataset.side = position.x > state.scene.size().width / 2 ? "left" : "right";
   }
 
   /** Draw the card for the pinned (else hovered) neuron; loads the layer's weights once. */
   function refreshCard() {
     const hover = state.hover === state.dismissed ? null : state.hover;
     const neuron = state.pinned ?? hover;
-    if (!neuron || !state.summary || !state.scene?.layout) {
+    if (!neuron || !state.summary || !state.layout) {
       card.hide();
       return;
     }
@@ -343,7 +363,7 @@ export function mountScene(
       card.show(
         describeNeuron({
           summary: state.summary,
-          layers: state.scene.layout.layers,
+          layers: state.layout.layers,
           neuron,
           result: state.result,
           pixels: state.pixels,
@@ -375,7 +395,7 @@ export function mountScene(
   }
 
   function placeLabels() {
-    labels.place(state.scene.outputPositions());
+    labels.place(state.scene.outputs());
   }
 
   function lastLayer() {
@@ -389,8 +409,9 @@ export function mountScene(
     const rect = state.scene.canvas.getBoundingClientRect();
     return {
       ...state.scene.stats(),
+      thread: state.scene.thread,
       settings: { ...settings },
-      outputs: state.scene.outputPositions().map((p) => ({
+      outputs: state.scene.outputs().map((p) => ({
         x: rect.left + p.x,
         y: rect.top + p.y,
         visible: p.visible,
@@ -399,4 +420,8 @@ export function mountScene(
   }
 
   return { stats, settings: shareable };
+}
+
+function sameNeuron(a, b) {
+  return a === b || Boolean(a && b && a.layer === b.layer && a.index === b.index);
 }
