@@ -1,5 +1,6 @@
 // What the inspection card says about one neuron: its activation, weighted sum, bias and
-// strongest contributors, from the latest result and the layer's weights. Pure data, no DOM.
+// strongest contributors, from the latest frame and the model's weights. Pure data, no DOM
+// (panel/card.js draws it).
 
 import { SCENE_TEXT as T } from "../ui/strings.js";
 
@@ -10,11 +11,12 @@ const TOP_CONTRIBUTORS = 6;
  * @param {object} args.summary the model summary (labels, normalization, architecture)
  * @param {import("./layout.js").LayerLayout[]} args.layers the layout's layers
  * @param {{layer: number, index: number}} args.neuron layer ≥ 1
- * @param {object|null} args.result the latest prediction
- * @param {Float32Array|null} args.pixels the input those activations came from
+ * @param {object|null} args.frame the latest frame (activations, input…; see index.js)
  * @param {{weight: Float32Array, bias: Float32Array}|null} args.weights the layer's tensors
  */
-export function describeNeuron({ summary, layers, neuron, result, pixels, weights }) {
+export function describeNeuron({ summary, layers, neuron, frame, weights }) {
+  const result = frame;
+  const pixels = frame?.input ?? null;
   const layer = layers[neuron.layer];
   const source = layers[neuron.layer - 1];
   const isOutput = layer.kind === "output";
@@ -28,7 +30,7 @@ export function describeNeuron({ summary, layers, neuron, result, pixels, weight
     subtitle: T.cardSubtitle(layer.name, layer.activation, source.width),
     activation: result ? result.activations[step][neuron.index] : null,
     preActivation: result ? result.preActivations[step][neuron.index] : null,
-    probability: isOutput && result ? result.probabilities[neuron.index] : null,
+    probability: isOutput && result && !result.blank ? result.probabilities[neuron.index] : null,
     bias: weights ? weights.bias[neuron.index] : null,
     contributors: [],
     weightImage: null,
