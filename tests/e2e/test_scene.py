@@ -190,6 +190,75 @@ def test_clicking_an_output_neuron_opens_its_card(open_page, probe):
     assert probe.console_errors == [] and probe.page_errors == []
 
 
+def test_hover_and_click_pick_through_the_render_worker(open_page, probe):
+    page = open_scene(open_page)
+    assert stats(page)["thread"] == "worker"
+    page.locator(SCENE).scroll_into_view_if_needed()
+    settle(page, lambda: draw(page, seven()))
+    labels = page.evaluate("window.mlpvis.model().labels")
+    card = page.get_by_test_id("scene-card")
+    target = stats(page)["outputs"][4]
+    page.mouse.move(target["x"], target["y"])  # hover: a preview card
+    card.wait_for(state="visible")
+    assert card.get_attribute("data-pinned") == "false"
+    assert page.get_by_test_id("scene-card-label").text_content() == labels[4]
+    page.mouse.click(target["x"], target["y"])  # click: pinned, with a close button
+    page.wait_for_function(
+        "document.querySelector(\"[data-testid='scene-card']\").dataset.pinned === 'true'"
+    )
+    page.get_by_test_id("scene-card-close").click()
+    card.wait_for(state="hidden")
+    # Orbiting (forwarded to the worker's camera controls) moves the camera.
+    before = stats(page)["camera"]["position"]
+    box = page.locator(SCENE).bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + 12)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3 + 40, box["y"] + 20, steps=4)
+    page.mouse.up()
+    page.wait_for_function(
+        "p => JSON.stringify(window.mlpvis.sceneStats().camera.position) !== JSON.stringify(p)",
+        arg=before,
+    )
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_without_offscreen_canvas_the_scene_renders_on_the_main_thread(page, open_page, probe):
+    page.add_init_script("delete HTMLCanvasElement.prototype.transferControlToOffscreen")
+    page = open_scene(open_page)
+    assert stats(page)["thread"] == "main"
+    page.locator(SCENE).scroll_into_view_if_needed()
+    settle(page, lambda: draw(page, seven()))
+    winner = page.locator("[data-testid^='scene-label-'].winner")
+    assert winner.locator(".scene-label-name").text_content() == "7"
+    target = stats(page)["outputs"][7]
+    page.mouse.click(target["x"], target["y"])
+    card = page.get_by_test_id("scene-card")
+    card.wait_for(state="visible")
+    assert card.get_attribute("data-index") == "7"
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_a_blank_grid_shows_no_percentages_and_no_winner_in_the_scene(open_page, probe):
+    page = open_scene(open_page)
+    page.locator(SCENE).scroll_into_view_if_needed()
+    values = page.locator("[data-testid^='scene-label-'] .scene-label-value")
+    settle(page, lambda: draw(page, seven()))
+    assert "%" in " ".join(values.all_text_contents())
+    assert stats(page)["winner"] is not None
+    settle(page, lambda: page.evaluate("window.mlpvis.clear()"))
+    assert [text.strip() for text in values.all_text_contents()] == [""] * values.count()
+    assert page.locator("[data-testid^='scene-label-'].winner").count() == 0
+    assert stats(page)["winner"] is None  # no gold ring either
+    # The pinned card of an output has no probability for a blank drawing.
+    target = stats(page)["outputs"][1]
+    page.mouse.click(target["x"], target["y"])
+    page.get_by_test_id("scene-card").wait_for(state="visible")
+    assert page.get_by_test_id("scene-card-probability").count() == 0
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
 def test_keys_step_to_an_output_neuron_and_enter_pins_its_card(open_page, probe):
     page = open_scene(open_page)
     settle(page, lambda: draw(page, seven()))

@@ -351,6 +351,7 @@ export class NetworkScene {
       builds: this.builds,
       camera: { position: camera.position.toArray(), target: controls.target.toArray() },
       focus: this.focus ? { ...this.focus } : null,
+      winner: this.winner, // the output index ringed in gold (null: none)
     };
   }
 }
