@@ -222,9 +222,24 @@ def test_hover_and_click_pick_through_the_render_worker(open_page, probe):
     assert probe.console_errors == [] and probe.page_errors == []
 
 
-def test_without_offscreen_canvas_the_scene_renders_on_the_main_thread(page, open_page, probe):
-    page.add_init_script("delete HTMLCanvasElement.prototype.transferControlToOffscreen")
+NO_OFFSCREEN_CANVAS = "delete HTMLCanvasElement.prototype.transferControlToOffscreen"
+# A canvas the worker cannot render to (it already has a 2D context): the worker fails to start.
+WORKER_CANNOT_RENDER = """HTMLCanvasElement.prototype.transferControlToOffscreen = function () {
+  const canvas = new OffscreenCanvas(1, 1);
+  canvas.getContext("2d");
+  return canvas;
+};"""
+
+
+@pytest.mark.parametrize(
+    "init_script", [NO_OFFSCREEN_CANVAS, WORKER_CANNOT_RENDER], ids=["no-offscreen", "worker-fails"]
+)
+def test_where_a_worker_cannot_render_the_scene_renders_on_the_main_thread(
+    page, open_page, probe, init_script
+):
+    page.add_init_script(init_script)
     page = open_scene(open_page)
+    assert page.locator(SCENE).count() == 1  # one canvas: a failed worker's is gone
     assert stats(page)["thread"] == "main"
     page.locator(SCENE).scroll_into_view_if_needed()
     settle(page, lambda: draw(page, seven()))
