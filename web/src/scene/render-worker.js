@@ -8,7 +8,7 @@
 // args} (a NetworkScene method), {type: "resize", seq, size}, {type: "event", fields, target},
 // {type: "ask", id, question, args}. Out: {type: "ready"}, {type: "failed", message},
 // {type: "rendered", seen, outputs, stats} (`seen`: the seq of the latest command this frame
-// shows), {type: "answer", id, value}.
+// shows; `outputs`: null when the output neurons did not move), {type: "answer", id, value}.
 
 import { ElementProxy } from "./element-proxy.js";
 import { NetworkScene } from "./network-scene.js";
@@ -73,6 +73,13 @@ function init({ canvas, size, software }) {
   }
 }
 
+let lastOutputs = "";
+
+/** After each frame: the counters, and the output neurons' places when they moved. */
 function posted(rendered) {
-  self.postMessage({ type: "rendered", seen, outputs: rendered.outputPositions(), stats: rendered.stats() });
+  const outputs = rendered.outputPositions();
+  const key = JSON.stringify(outputs);
+  const moved = key !== lastOutputs;
+  lastOutputs = key;
+  self.postMessage({ type: "rendered", seen, outputs: moved ? outputs : null, stats: rendered.stats() });
 }

@@ -59,8 +59,9 @@ export async function createWorkerView(host, { software, onRender }) {
   let nextId = 0;
   worker.onmessage = ({ data }) => {
     if (data.type === "rendered") {
-      latest = data;
-      onRender();
+      const moved = data.outputs !== null;
+      latest = { ...data, outputs: moved ? data.outputs : latest.outputs };
+      if (moved) onRender(); // the labels follow the output neurons
     } else if (data.type === "answer") {
       questions.get(data.id)?.(data.value);
       questions.delete(data.id);
