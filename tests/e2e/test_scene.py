@@ -284,6 +284,13 @@ def test_keys_step_to_an_output_neuron_and_enter_pins_its_card(open_page, probe)
     canvas.scroll_into_view_if_needed()
     assert "Enter" in canvas.get_attribute("aria-label")
     canvas.focus()
+    page.keyboard.press("Enter")  # the cursor starts on the first hidden neuron
+    card = page.get_by_test_id("scene-card")
+    card.wait_for(state="visible")
+    assert card.get_attribute("data-layer") == "1" and card.get_attribute("data-index") == "0"
+    # its strongest inputs (the runtime's normalised pixels × weights) and its 28×28 weights
+    assert page.get_by_test_id("scene-card-contributors").locator("li").count() > 0
+    assert page.get_by_test_id("scene-card-weights").is_visible()
     for _ in range(len(architecture) - 2):  # from the first hidden layer to the output layer
         page.keyboard.press("PageDown")
     page.keyboard.press("Home")
@@ -297,11 +304,11 @@ def test_keys_step_to_an_output_neuron_and_enter_pins_its_card(open_page, probe)
         "f => JSON.stringify(window.mlpvis.sceneStats().focus) === JSON.stringify(f)", arg=expected
     )
     page.keyboard.press("Enter")
-    card = page.get_by_test_id("scene-card")
     page.wait_for_function(
-        "document.querySelector(\"[data-testid='scene-card']\").dataset.pinned === 'true'"
+        "(c => c.dataset.pinned === 'true' && c.dataset.index === '3')"
+        "(document.querySelector(\"[data-testid='scene-card']\"))"
     )
-    assert card.get_attribute("data-index") == "3"
+    assert card.get_attribute("data-layer") == str(len(architecture) - 1)
     assert page.get_by_test_id("scene-card-label").text_content() == labels[3]
     shown = float(page.get_by_test_id("scene-card-activation").get_attribute("data-value"))
     assert shown == pytest.approx(prediction["activations"][-1][3], abs=1e-4)

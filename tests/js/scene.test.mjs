@@ -20,6 +20,7 @@ const summary = (labels = ["a", "b", "c"], architecture = [4, 2, 3]) => ({
 const frame = ({ blank = false, input = [0, 1, 0, 1], topN = 2, mode = "weight" } = {}) => ({
   blank,
   input: Float32Array.from(input),
+  normalizedInput: Float32Array.from(input, (x) => (x - 0.5) / 0.5),
   probabilities: Float32Array.from([0.1, 0.7, 0.2]),
   top: blank ? null : 1,
   activations: [Float32Array.from([0.5, 0]), Float32Array.from([0.1, 0.7, 0.2])],
@@ -101,6 +102,25 @@ test("the card of an output has no probability for a blank frame", () => {
   const blank = describeNeuron({ summary: s, layers, neuron, frame: frame({ blank: true }), weights });
   assert.equal(blank.probability, null);
   assert.equal(blank.label, "b");
+});
+
+test("a first-layer card ranks the runtime's normalised input × weight (no second normalisation)", () => {
+  const s = summary();
+  const layers = computeLayout(s).layers;
+  const weights = { weight: Float32Array.from([1, 2, 3, 4, 0, 0, 0, 0]), bias: new Float32Array(2) };
+  const drawn = describeNeuron({
+    summary: s,
+    layers,
+    neuron: { layer: 1, index: 0 },
+    frame: frame(),
+    weights,
+  });
+  // normalisedInput = [-1, 1, -1, 1] → contributions [-1, 2, -3, 4]
+  assert.deepEqual(
+    drawn.contributors.map((c) => c.value),
+    [4, -3, 2, -1],
+  );
+  assert.deepEqual(drawn.weightImage.rows, 2);
 });
 
 test("forwarded events replay on the stand-in element or its document", () => {

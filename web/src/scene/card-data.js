@@ -8,7 +8,7 @@ const TOP_CONTRIBUTORS = 6;
 
 /**
  * @param {object} args
- * @param {object} args.summary the model summary (labels, normalization, architecture)
+ * @param {object} args.summary the model summary (labels, architecture)
  * @param {import("./layout.js").LayerLayout[]} args.layers the layout's layers
  * @param {{layer: number, index: number}} args.neuron layer ≥ 1
  * @param {object|null} args.frame the latest frame (activations, input…; see index.js)
@@ -16,7 +16,6 @@ const TOP_CONTRIBUTORS = 6;
  */
 export function describeNeuron({ summary, layers, neuron, frame, weights }) {
   const result = frame;
-  const pixels = frame?.input ?? null;
   const layer = layers[neuron.layer];
   const source = layers[neuron.layer - 1];
   const isOutput = layer.kind === "output";
@@ -41,26 +40,25 @@ export function describeNeuron({ summary, layers, neuron, frame, weights }) {
   if (source.kind === "input") {
     description.weightImage = { values: row, rows: source.rows, cols: source.cols };
   }
-  const inputs = layerInputs(summary, source, step, result, pixels);
-  if (inputs) description.contributors = strongest(row, inputs, source, summary);
+  const inputs = layerInputs(source, step, frame);
+  if (inputs) description.contributors = strongest(row, inputs, source);
   return description;
 }
 
-/** The inputs the neuron actually sees: normalised pixels, or the previous activations. */
-function layerInputs(summary, source, step, result, pixels) {
-  if (source.kind !== "input") return result ? result.activations[step - 1] : null;
-  if (!pixels) return null;
-  const { mean = 0, std = 1 } = summary.normalization ?? {};
-  return Float32Array.from(pixels, (value) => (value - mean) / std);
+/** The inputs the neuron actually sees: the normalised input (the runtime's), or the
+ * previous layer's activations. */
+function layerInputs(source, step, frame) {
+  if (!frame) return null;
+  return source.kind === "input" ? (frame.normalizedInput ?? null) : frame.activations[step - 1];
 }
 
-function strongest(row, inputs, source, summary) {
+function strongest(row, inputs, source) {
   const items = [];
   for (let i = 0; i < row.length; i++) items.push([i, inputs[i] * row[i]]);
   items.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   const maxAbs = Math.abs(items[0]?.[1] ?? 0) || 1;
   return items.slice(0, TOP_CONTRIBUTORS).map(([i, value]) => ({
-    name: sourceName(source, i, summary),
+    name: sourceName(source, i),
     input: inputs[i],
     weight: row[i],
     value,
@@ -68,7 +66,7 @@ function strongest(row, inputs, source, summary) {
   }));
 }
 
-function sourceName(source, i, _summary) {
+function sourceName(source, i) {
   if (source.kind === "input") {
     return T.cardPixel(Math.floor(i / source.cols), i % source.cols);
   }
