@@ -5,7 +5,7 @@
 // places) and the counters behind `sceneStats()`.
 //
 // Messages in: {type: "init", canvas, size, software} first, then {type: "call", seq, method,
-// args} (a NetworkScene method), {type: "resize", seq, size}, {type: "event", fields, target},
+// args} (a NetworkScene method), {type: "resize", seq, size}, {type: "event", seq, fields, target},
 // {type: "ask", id, question, args}. Out: {type: "ready"}, {type: "failed", message},
 // {type: "rendered", seen, outputs, stats} (`seen`: the seq of the latest command this frame
 // shows; `outputs`: null when the output neurons did not move), {type: "answer", id, value}.
@@ -27,7 +27,7 @@ const CALLS = new Set([
 ]);
 
 let scene = null;
-let seen = 0; // the latest command (call or resize) applied: each rendered frame reports it
+let seen = 0; // the latest command (call, resize or event) applied: each frame reports it
 const element = new ElementProxy();
 
 /** Questions with an answer: picking and screen positions. */
@@ -50,6 +50,8 @@ self.onmessage = ({ data }) => {
       break;
     case "event":
       element.replay(data.fields, data.target);
+      seen = data.seq;
+      scene.requestRender(); // a frame confirms it (and shows the camera's move)
       break;
     case "resize":
       element.setRect({ ...element.rect, width: data.size.width, height: data.size.height });

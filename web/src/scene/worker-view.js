@@ -78,7 +78,7 @@ export async function createWorkerView(host, { software, onRender }) {
       questions.set(id, resolve);
       post({ type: "ask", id, question, args });
     });
-  forwardEvents(canvas, (fields, target) => post({ type: "event", fields, target }));
+  forwardEvents(canvas, (fields, target) => post({ type: "event", seq: ++sent, fields, target }));
   new ResizeObserver(() => {
     size = measure(host);
     post({ type: "resize", seq: ++sent, size });
