@@ -76,12 +76,17 @@ function init({ canvas, size, software }) {
 }
 
 let lastOutputs = "";
+let lastUpdates = -1;
 
-/** After each frame: the counters, and the output neurons' places when they moved. */
+/** After each frame: the counters (the update times only when there are new ones), and the
+ * output neurons' places when they moved. */
 function posted(rendered) {
   const outputs = rendered.outputPositions();
   const key = JSON.stringify(outputs);
   const moved = key !== lastOutputs;
   lastOutputs = key;
-  self.postMessage({ type: "rendered", seen, outputs: moved ? outputs : null, stats: rendered.stats() });
+  const stats = rendered.stats();
+  if (stats.updates === lastUpdates) delete stats.updateMs;
+  lastUpdates = stats.updates;
+  self.postMessage({ type: "rendered", seen, outputs: moved ? outputs : null, stats });
 }

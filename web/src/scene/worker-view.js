@@ -60,7 +60,8 @@ export async function createWorkerView(host, { software, onRender }) {
   worker.onmessage = ({ data }) => {
     if (data.type === "rendered") {
       const moved = data.outputs !== null;
-      latest = { ...data, outputs: moved ? data.outputs : latest.outputs };
+      const stats = { ...latest.stats, ...data.stats }; // keeps the update times when none came
+      latest = { ...data, stats, outputs: moved ? data.outputs : latest.outputs };
       if (moved) onRender(); // the labels follow the output neurons
     } else if (data.type === "answer") {
       questions.get(data.id)?.(data.value);
