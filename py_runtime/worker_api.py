@@ -104,9 +104,7 @@ def predict(
         "activations": [a.astype(np.float32) for a in result.activations[1:]],
         "input": network_input.astype(np.float32),
         "normalizedInput": result.activations[0].astype(np.float32),
-        "connections": _connections(
-            session, top_n, mode, [network_input, *result.activations[1:-1]]
-        ),
+        "connections": _connections(session, top_n, mode, result.activations[:-1]),
     }
 
 
@@ -119,7 +117,8 @@ def connections(
 ) -> list[dict]:
     """The top-``top_n`` incoming connections of every neuron (as in a predict frame).
 
-    ``mode="contribution"`` ranks by ``|input × w|`` for ``pixels`` (required then).
+    ``mode="contribution"`` ranks by ``|input × w|`` for ``pixels`` (required then), where the
+    first layer's input is the normalised one (what it multiplies).
     """
     model = session.require_model()
     if mode == "contribution":
@@ -128,7 +127,7 @@ def connections(
         pixels = _pixels(model, pixels)
         network_input = preprocess(pixels, tuple(model.image_shape)) if mnist_style else pixels
         result = forward(model, network_input)
-        return _connections(session, top_n, mode, [network_input, *result.activations[1:-1]])
+        return _connections(session, top_n, mode, result.activations[:-1])
     return _connections(session, top_n, mode, None)
 
 
@@ -210,8 +209,9 @@ def _connections(
 ) -> list[dict]:
     """Top-n connections per weight layer; weight mode is cached per n (it needs no input).
 
-    ``layer_inputs[i]`` is what flows into weight layer i (the pixels the network saw for the
-    first, then each hidden layer's activations); contribution mode ranks by ``|input × w|``.
+    ``layer_inputs[i]`` is what weight layer i multiplies: the normalised input (``(x - mean) /
+    std``, the frame's ``normalizedInput``) for the first, then each hidden layer's activations.
+    Contribution mode ranks by ``|input × w|``, so a blank pixel counts ``|-mean / std × w|``.
     """
     if mode not in CONNECTION_MODES:
         raise RequestError(f"unknown mode {mode!r} (one of {', '.join(CONNECTION_MODES)})")

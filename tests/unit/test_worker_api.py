@@ -100,8 +100,10 @@ def test_contribution_connections_follow_the_frames_own_input():
     model = validate_export(document)
     pixels = digit()
     frame = handle(session, "predict", {"pixels": pixels, "top_n": 4, "mode": "contribution"})
-    indices, values = top_incoming(model.layers[0].weight, 4, pixels, "contribution")
+    normalized = forward(model, pixels).activations[0]  # what the first layer multiplies
+    indices, values = top_incoming(model.layers[0].weight, 4, normalized, "contribution")
     np.testing.assert_array_equal(frame["connections"][0]["indices"], indices.reshape(-1))
+    np.testing.assert_allclose(frame["connections"][0]["values"], values.reshape(-1), rtol=1e-6)
     hidden = forward(model, pixels).activations[1]
     indices, _ = top_incoming(model.layers[1].weight, 4, hidden, "contribution")
     np.testing.assert_array_equal(frame["connections"][1]["indices"], indices.reshape(-1))
@@ -110,6 +112,21 @@ def test_contribution_connections_follow_the_frames_own_input():
     assert other["blank"]
     again = handle(session, "connections", {"top_n": 4, "mode": "contribution", "pixels": pixels})
     np.testing.assert_array_equal(again[1]["indices"], frame["connections"][1]["indices"])
+
+
+def test_blank_pixels_contribute_through_the_normalisation():
+    # A blank pixel enters the first layer as -mean / std, so its |input × w| is not zero:
+    # the lines rank it as the card does (by the frame's normalizedInput).
+    session, document = loaded([784, 10])
+    model = validate_export(document)
+    frame = handle(
+        session,
+        "predict",
+        {"pixels": np.zeros(784, np.float32), "top_n": 3, "mode": "contribution"},
+    )
+    assert np.all(frame["connections"][0]["values"] != 0)
+    expected = top_incoming(model.layers[0].weight, 3, frame["normalizedInput"], "contribution")
+    np.testing.assert_array_equal(frame["connections"][0]["indices"], expected[0].reshape(-1))
 
 
 def test_mnist_style_preprocessing_feeds_the_network_the_centred_drawing():
