@@ -9,6 +9,7 @@ is derived from it alone). A request that adds a feature is one more entry in ``
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -184,12 +185,14 @@ def handle(session: Session, name: str, arguments: dict | None = None) -> Any:
     function = REQUESTS.get(name)
     if function is None:
         raise RequestError(f"unknown request {name!r} (one of {', '.join(REQUESTS)})")
+    arguments = arguments or {}
+    # Check the arguments against the signature first, so a TypeError raised inside the
+    # request (a NumPy bug, say) stays a bug and is not reported as "bad arguments".
     try:
-        return function(session, **(arguments or {}))
+        inspect.signature(function).bind(session, **arguments)
     except TypeError as error:
-        if "argument" in str(error):
-            raise RequestError(f"request {name!r}: {error}") from None
-        raise
+        raise RequestError(f"request {name!r}: {error}") from None
+    return function(session, **arguments)
 
 
 # ---------------------------------------------------------------- helpers

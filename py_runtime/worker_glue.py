@@ -28,8 +28,8 @@ session = Session()
 
 def call(name: str, arguments_json: str, buffers: Any = ()) -> tuple[str, list[np.ndarray]]:
     """Answer one request from the worker; see the module docstring for the encoding."""
-    arguments = unpack(json.loads(arguments_json), list(buffers))
     try:
+        arguments = unpack(json.loads(arguments_json), list(buffers))
         value = handle(session, name, arguments)
     except (ExportError, RequestError, SamplesError) as error:
         return json.dumps({"ok": False, "error": str(error)}), []
@@ -40,7 +40,10 @@ def unpack(value: Any, buffers: list[Any]) -> Any:
     """Replace ``{"$buffer": i, "dtype": d}`` placeholders by NumPy arrays of ``buffers[i]``."""
     if isinstance(value, dict):
         if BUFFER_KEY in value:
-            return _read_buffer(buffers[value[BUFFER_KEY]], value.get("dtype", "float32"))
+            index = value[BUFFER_KEY]
+            if not isinstance(index, int) or not 0 <= index < len(buffers):
+                raise RequestError(f"the arguments name buffer {index!r} of {len(buffers)}")
+            return _read_buffer(buffers[index], value.get("dtype", "float32"))
         return {key: unpack(item, buffers) for key, item in value.items()}
     if isinstance(value, list):
         return [unpack(item, buffers) for item in value]

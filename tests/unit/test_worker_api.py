@@ -211,7 +211,29 @@ def test_glue_reports_refusals_as_messages(monkeypatch):
     assert json.loads(answer) == {"ok": False, "error": "the top level must be a JSON object"}
     assert buffers == []
     answer, _ = worker_glue.call("predict", "{}")
-    assert "missing 1 required" in json.loads(answer)["error"]
+    assert json.loads(answer)["error"] == "request 'predict': missing a required argument: 'pixels'"
+
+
+def test_glue_reports_bad_buffers_as_messages(monkeypatch):
+    monkeypatch.setattr(worker_glue, "session", Session())
+    arguments = json.dumps({"data": {"$buffer": 0, "dtype": "float64"}})
+    text, _ = worker_glue.call("samples", arguments, [b"MLPS"])
+    assert json.loads(text) == {"ok": False, "error": "unknown buffer dtype 'float64'"}
+    text, _ = worker_glue.call("samples", json.dumps({"data": {"$buffer": 1}}), [b"MLPS"])
+    assert json.loads(text) == {"ok": False, "error": "the arguments name buffer 1 of 1"}
+
+
+def test_a_type_error_inside_a_request_is_a_bug_not_bad_arguments(monkeypatch):
+    def broken(session, value=0):
+        raise TypeError("unsupported operand type(s): bad argument inside NumPy")
+
+    monkeypatch.setitem(REQUESTS, "broken", broken)
+    with pytest.raises(TypeError, match="inside NumPy"):
+        handle(Session(), "broken", {"value": 1})
+    with pytest.raises(RequestError, match="request 'broken': .*unexpected keyword"):
+        handle(Session(), "broken", {"colour": 1})
+    with pytest.raises(RequestError, match="request 'predict': missing a required argument"):
+        handle(Session(), "predict", {})
 
 
 def test_glue_pack_turns_numpy_scalars_into_plain_values():
