@@ -66,6 +66,28 @@ test("a run-time default follows the model unless a link or the person set the v
   assert.equal(linked.get("mnistStyle"), false);
 });
 
+test("a person's value equal to the current default is not pinned; a link's is", () => {
+  // The MNIST model's default is on; the person turns it off and on again, then loads Fashion.
+  const store = new Store();
+  store.setDefaults({ mnistStyle: true });
+  store.set({ mnistStyle: false });
+  assert.equal(store.isExplicit("mnistStyle"), true);
+  store.set({ mnistStyle: true });
+  assert.equal(store.isExplicit("mnistStyle"), false);
+  store.setDefaults({ mnistStyle: false });
+  assert.equal(store.get("mnistStyle"), false); // Fashion's own preprocessing
+
+  const linked = new Store({ p: "1" }); // a link's values are explicit, even the default's
+  linked.setDefaults({ mnistStyle: true });
+  linked.setDefaults({ mnistStyle: false });
+  assert.equal(linked.get("mnistStyle"), true);
+
+  const topN = new Store();
+  topN.set({ topN: 10 });
+  topN.set({ topN: SETTINGS.topN.fallback });
+  assert.equal(topN.isExplicit("topN"), false);
+});
+
 test("the URL carries only what differs from the (run-time) default", () => {
   const store = new Store();
   store.setDefaults({ animate: true, mnistStyle: false });
