@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .connections import top_incoming
-from .constants import CONNECTION_MODES, IMAGE_SHAPE, shared
+from .constants import CONNECTION_MODES, IMAGE_SHAPE
 from .export_format import ExportError, Model, parse_export
 from .forward import forward, is_blank
 from .preprocess import preprocess
@@ -43,11 +43,6 @@ class Session:
 
 
 # ---------------------------------------------------------------- requests
-
-
-def constants(session: Session) -> dict:
-    """The constants the page shares with the runtime (image shape, size limit, …)."""
-    return shared()
 
 
 def load(session: Session, text: str) -> dict:
@@ -109,37 +104,6 @@ def predict(
     }
 
 
-def connections(
-    session: Session,
-    top_n: int,
-    mode: str = "weight",
-    pixels: np.ndarray | None = None,
-    mnist_style: bool = False,
-) -> list[dict]:
-    """The top-``top_n`` incoming connections of every neuron (as in a predict frame).
-
-    ``mode="contribution"`` ranks by ``|input × w|`` for ``pixels`` (required then), where the
-    first layer's input is the normalised one (what it multiplies).
-    """
-    model = session.require_model()
-    if mode == "contribution":
-        if pixels is None:
-            raise RequestError("mode 'contribution' needs the pixels")
-        pixels = _pixels(model, pixels)
-        network_input = preprocess(pixels, tuple(model.image_shape)) if mnist_style else pixels
-        result = forward(model, network_input)
-        return _connections(session, top_n, mode, result.activations[:-1])
-    return _connections(session, top_n, mode, None)
-
-
-def layer(session: Session, index: int) -> dict:
-    """Weight layer ``index``'s tensors: ``{"weight": float32[out*in], "bias": float32[out]}``."""
-    layers = model_layers(session)
-    if not isinstance(index, int) or not 0 <= index < len(layers):
-        raise RequestError(f"no weight layer {index!r} (the model has {len(layers)})")
-    return layers[index]
-
-
 def bench_forward(
     session: Session, pixels: np.ndarray, repeats: int = 200, mnist_style: bool = False
 ) -> dict:
@@ -169,11 +133,8 @@ def samples(session: Session, data: np.ndarray) -> dict:
 
 
 REQUESTS: dict[str, Callable[..., Any]] = {
-    "constants": constants,
     "load": load,
     "predict": predict,
-    "connections": connections,
-    "layer": layer,
     "bench_forward": bench_forward,
     "samples": samples,
 }

@@ -15,7 +15,7 @@ from py_runtime import (
     validate_export,
     worker_glue,
 )
-from py_runtime.constants import IMAGE_SHAPE, MAX_EXPORT_BYTES
+from py_runtime.constants import IMAGE_SHAPE
 from py_runtime.preprocess import preprocess
 from py_runtime.samples import SamplesError, encode_samples
 from py_runtime.worker_api import REQUESTS, RequestError, Session, handle
@@ -35,15 +35,8 @@ def digit() -> np.ndarray:
 
 
 def test_the_request_table_names_every_request():
-    names = {"constants", "load", "predict", "connections", "layer", "bench_forward", "samples"}
+    names = {"load", "predict", "bench_forward", "samples"}
     assert set(REQUESTS) == names
-
-
-def test_constants_are_the_shared_ones():
-    constants = handle(Session(), "constants")
-    assert constants["IMAGE_SHAPE"] == [28, 28]
-    assert constants["MAX_EXPORT_BYTES"] == MAX_EXPORT_BYTES
-    assert constants["CONNECTION_MODES"] == ["weight", "contribution"]
 
 
 def test_load_returns_the_summary_and_every_layers_weights():
@@ -107,11 +100,13 @@ def test_contribution_connections_follow_the_frames_own_input():
     hidden = forward(model, pixels).activations[1]
     indices, _ = top_incoming(model.layers[1].weight, 4, hidden, "contribution")
     np.testing.assert_array_equal(frame["connections"][1]["indices"], indices.reshape(-1))
-    # the same answer from the connections request: no hidden "last prediction"
-    other = handle(session, "predict", {"pixels": np.zeros(784, np.float32)})
+    # the same answer after another drawing: no hidden "last prediction"
+    other = handle(session, "predict", {"pixels": np.zeros(784, np.float32), "top_n": 4})
     assert other["blank"]
-    again = handle(session, "connections", {"top_n": 4, "mode": "contribution", "pixels": pixels})
-    np.testing.assert_array_equal(again[1]["indices"], frame["connections"][1]["indices"])
+    again = handle(session, "predict", {"pixels": pixels, "top_n": 4, "mode": "contribution"})
+    np.testing.assert_array_equal(
+        again["connections"][1]["indices"], frame["connections"][1]["indices"]
+    )
 
 
 def test_blank_pixels_contribute_through_the_normalisation():
@@ -157,14 +152,6 @@ def test_bad_pixels_are_refused(pixels, problem):
     session, _ = loaded([784, 10])
     with pytest.raises(RequestError, match=problem):
         handle(session, "predict", {"pixels": pixels})
-
-
-def test_layer_request_and_its_bounds():
-    session, document = loaded()
-    answer = handle(session, "layer", {"index": 1})
-    np.testing.assert_array_equal(answer["bias"], validate_export(document).layers[1].bias)
-    with pytest.raises(RequestError, match="no weight layer 2"):
-        handle(session, "layer", {"index": 2})
 
 
 def test_bench_forward_reports_timings():

@@ -13,11 +13,10 @@ export class RuntimeBridge {
     this.pending = new Map();
     this.listeners = { stage: [], fatal: [], model: [], result: [] };
     this.model = null; // the loaded model's summary
-    this.layers = null; // its weights: [{ weight, bias }]
-    this.constants = null; // shared with Python (py_runtime/constants.py), sent at boot
     this.fatalError = null;
-    // What a frame is computed for; the page sets it from its store.
-    this.options = { mnistStyle: true, topN: 0, mode: "weight" };
+    // What a frame is computed for: { mnistStyle, topN, mode }, set by the page from its store
+    // (defaults and validation: web/src/settings.js) before the first predict.
+    this.options = null;
     this.inFlight = null; // the predict request the worker is working on
     this.queued = null; // the latest pixels waiting for it: { pixels, waiters }
     this.passes = 0; // forward passes the worker was asked for (superseded ones never are)
@@ -49,7 +48,6 @@ export class RuntimeBridge {
       weightsUrl: absolute(weightsUrl),
       fallbackUrl: fallbackUrl ? absolute(fallbackUrl) : null,
     });
-    this.constants = value.constants;
     this.setModel(value);
     return value;
   }
@@ -63,7 +61,6 @@ export class RuntimeBridge {
 
   setModel({ summary, layers }) {
     this.model = summary;
-    this.layers = layers;
     this.emit("model", { summary, layers });
   }
 

@@ -42,6 +42,7 @@ const worker =
   window.__mlpvisWorker ?? new Worker(new URL("./worker/worker.js", import.meta.url), { type: "module" });
 const bridge = new RuntimeBridge(worker);
 const status = new StatusView(document);
+if (store.ignored.length) status.showError(TEXT.linkSettingsIgnored(store.ignored));
 const probabilities = new ProbabilityView(
   byTestId("probabilities"),
   byTestId("prediction"),

@@ -8,7 +8,7 @@
 // arguments and answers cross into Python as JSON text plus typed-array buffers (pack/unpack).
 
 export const REQUEST = Object.freeze({
-  INIT: "init", // { weightsUrl, fallbackUrl } → { summary, layers, constants, warning } (starts the boot)
+  INIT: "init", // { weightsUrl, fallbackUrl } → { summary, layers, warning } (starts the boot)
   LOAD_WEIGHTS: "loadWeights", // { url } → { summary, layers }
   TIMINGS: "timings", // {} → { boot stage timings in ms }
   CALL: "call", // { name, args } → the answer of py_runtime.worker_api.REQUESTS[name]
@@ -17,10 +17,7 @@ export const REQUEST = Object.freeze({
 /** The requests py_runtime.worker_api serves (REQUEST.CALL's `name`). */
 export const CALL = Object.freeze({
   PREDICT: "predict", // { pixels, mnist_style, top_n, mode } → a frame (see docs/protocol.md)
-  CONNECTIONS: "connections", // { top_n, mode, pixels?, mnist_style? } → [{ k, indices, values }]
-  LAYER: "layer", // { index } → { weight, bias }
   BENCH_FORWARD: "bench_forward", // { pixels, repeats, mnist_style } → { medianMs, minMs, maxMs }
-  CONSTANTS: "constants", // {} → the shared constants (py_runtime/constants.py)
   SAMPLES: "samples", // { data: Uint8Array } → { rows, cols, labels, images } (sample digits asset)
 });
 

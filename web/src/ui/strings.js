@@ -47,6 +47,8 @@ export const TEXT = Object.freeze({
   testAccuracy: (accuracy) => `${(accuracy * 100).toFixed(1)}% test accuracy`,
   runtimeFailed: "The runtime could not start",
   dismiss: "Dismiss",
+  linkSettingsIgnored: (keys) =>
+    `Some settings in this link were not valid and were left at their defaults (${keys.join(", ")}).`,
   linkTimelineIgnored: (message) => `The link's timeline position was ignored: ${message}`,
   linkDrawingUnreadable: (message) => `The drawing in this link could not be read: ${message}`,
   stageRuntime: "Python runtime",
