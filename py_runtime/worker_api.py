@@ -160,6 +160,11 @@ def handle(session: Session, name: str, arguments: dict | None = None) -> Any:
 
 
 def _pixels(model: Model, pixels: Any) -> np.ndarray:
+    """The pixels as a flat float32 array, or a ``RequestError`` saying what is wrong.
+
+    The page checks them too (``web/src/pixels.js``), before it changes the drawing; this
+    check guards the runtime against every caller, whatever crosses the worker boundary.
+    """
     flat = np.asarray(pixels, dtype=np.float32).reshape(-1)
     if flat.size != model.architecture[0]:
         raise RequestError(f"expected {model.architecture[0]} pixels, got {flat.size}")

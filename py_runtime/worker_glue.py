@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from .constants import BUFFER_DTYPES, BUFFER_KEY
 from .export_format import ExportError
 from .samples import SamplesError
 from .worker_api import RequestError, Session, handle
 
-BUFFER_KEY = "$buffer"
-DTYPES = {"float32": np.float32, "int32": np.int32, "uint8": np.uint8}
+DTYPES = {name: np.dtype(name) for name in BUFFER_DTYPES}
 
 session = Session()
 """The worker's one session (its loaded model)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -240,3 +242,16 @@ def test_samples_request_decodes_the_asset_and_refuses_damaged_ones():
     arguments = json.dumps({"data": {"$buffer": 0, "dtype": "uint8"}})
     text, _ = worker_glue.call("samples", arguments, [b"MLPS"])
     assert "too short" in json.loads(text)["error"]
+
+
+def test_the_pages_request_names_are_the_runtimes():
+    # protocol.js's CALL and worker_api.REQUESTS name the same requests: a request the page
+    # calls exists in Python, and each Python request is called by the page (load: by worker.js).
+    web = Path(__file__).resolve().parents[2] / "web" / "src"
+    block = re.search(
+        r"export const CALL = Object\.freeze\(\{(.*?)\}\);", (web / "protocol.js").read_text(), re.S
+    )
+    called = set(re.findall(r'^\s*[A-Z_]+: "([a-z_]+)"', block.group(1), re.M))
+    assert called, "no CALL entries found in protocol.js"
+    worker_calls = set(re.findall(r'call\("([a-z_]+)"', (web / "worker" / "worker.js").read_text()))
+    assert called | worker_calls == set(REQUESTS)
