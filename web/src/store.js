@@ -9,18 +9,22 @@ export class Store {
    * @param {Record<string, string>} [hash] the URL hash's fields (`readHash()`): valid ones
    *   become explicit settings, invalid ones are ignored (listed in `this.ignored`)
    * @param {object} [table] the settings table (SETTINGS)
+   * @param {Record<string, string>} [query] the URL query's parameters: a setting with a
+   *   `query` name takes it when the hash has no value for it (read like the hash's)
    */
-  constructor(hash = {}, table = SETTINGS) {
+  constructor(hash = {}, table = SETTINGS, query = {}) {
     this.table = table;
     this.explicit = {}; // set by a link or by the person
     this.defaults = {}; // decided at run time (the model's preprocessing, reduced motion)
     this.listeners = [];
     this.ignored = [];
     for (const [name, definition] of Object.entries(table)) {
-      const text = hash[definition.key];
+      const fromHash = hash[definition.key] !== undefined && hash[definition.key] !== "";
+      const key = fromHash ? definition.key : definition.query;
+      const text = fromHash ? hash[key] : key && query[key];
       if (text === undefined || text === "") continue;
       const value = definition.parse(text);
-      if (value === undefined) this.ignored.push(definition.key);
+      if (value === undefined) this.ignored.push(key);
       else this.explicit[name] = value;
     }
   }
