@@ -246,12 +246,17 @@ def test_samples_request_decodes_the_asset_and_refuses_damaged_ones():
 
 def test_the_pages_request_names_are_the_runtimes():
     # protocol.js's CALL and worker_api.REQUESTS name the same requests: a request the page
-    # calls exists in Python, and each Python request is called by the page (load: by worker.js).
+    # calls exists in Python, and each Python request is called by the page (or by name from the
+    # runtime worker's own modules, web/src/worker/*.js: load).
     web = Path(__file__).resolve().parents[2] / "web" / "src"
     block = re.search(
         r"export const CALL = Object\.freeze\(\{(.*?)\}\);", (web / "protocol.js").read_text(), re.S
     )
     called = set(re.findall(r'^\s*[A-Z_]+: "([a-z_]+)"', block.group(1), re.M))
     assert called, "no CALL entries found in protocol.js"
-    worker_calls = set(re.findall(r'call\("([a-z_]+)"', (web / "worker" / "worker.js").read_text()))
+    worker_calls = {
+        name
+        for path in (web / "worker").glob("*.js")
+        for name in re.findall(r'call\("([a-z_]+)"', path.read_text())
+    }
     assert called | worker_calls == set(REQUESTS)
