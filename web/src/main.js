@@ -3,6 +3,7 @@
 // automation API on `window.mlpvis`.
 
 import { RuntimeBridge } from "./bridge.js";
+import { keepOffline } from "./offline.js";
 import { mountScene } from "./scene/index.js";
 import { DrawGrid } from "./ui/draw-grid.js";
 import { NetworkInputView } from "./ui/network-input.js";
@@ -200,6 +201,7 @@ const ready = bridge.init(requestedWeights, DEFAULT_WEIGHTS).then(async ({ summa
   return summary;
 });
 ready.catch(() => {}); // the fatal event already shows the reason in the page
+keepOffline(ready);
 
 // The 3D scene mounts after the runtime's init request is sent; it loads three lazily.
 const scene = mountScene(byTestId("scene-container"), {
