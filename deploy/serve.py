@@ -42,7 +42,7 @@ def accepted_encodings(header: str) -> set[str]:
         coding, _, params = part.strip().partition(";")
         quality = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
         try:
-            if float(quality) > 0:
+            if coding.strip() and float(quality) > 0:
                 accepted.add(coding.strip().lower())
         except ValueError:
             continue
