@@ -166,7 +166,11 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
                 transfers["baseline_cold_visit"] = counter.snapshot()
             context.close()
 
-            context = browser.new_context(viewport={"width": 900, "height": 640})
+            # No service worker here: its download of the release after ready would weigh
+            # on the input latency measured next (returning visits are measured below).
+            context = browser.new_context(
+                viewport={"width": 900, "height": 640}, service_workers="block"
+            )
             page = context.new_page()
             counter = TransferCounter(page, stock) if run == 0 else None
             page.goto(url)

@@ -15,6 +15,7 @@ import email.utils
 import functools
 import http.server
 import os
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,12 +122,21 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(*args)
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    """A threading server that stays quiet when a browser drops a connection mid-response
+    (a closed page or context, a cancelled fetch)."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(root: Path, host="127.0.0.1", port=0, pages=None, mounts=None, quiet=True):
     """A threading HTTP server for ``root`` (not started)."""
     handler = functools.partial(
         SiteHandler, directory=str(root), pages=pages, mounts=mounts, quiet=quiet
     )
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    return SiteServer((host, port), handler)
 
 
 @contextmanager
