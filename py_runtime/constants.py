@@ -1,0 +1,34 @@
+"""Constants the page and the Python runtime share, in one place.
+
+``python -m py_runtime.write_constants`` writes ``web/src/constants.js`` from these values (a
+test checks that the committed file is current), so no value is typed twice across Python and JS.
+"""
+
+from __future__ import annotations
+
+IMAGE_SHAPE = (28, 28)
+"""The drawing grid's size (rows, cols); the page draws and the runtime accepts only this."""
+MAX_EXPORT_BYTES = 64 * 1024 * 1024
+"""Largest weights export read (checked before parsing, and while streaming in the worker)."""
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+CONNECTION_MODES = ("weight", "contribution")
+"""How the scene ranks a neuron's incoming connections: by |w| or by the live |input × w|."""
+PREPROCESSING = ("mnist-style", "none")
+"""Input preprocessing an export can ask for (``dataset.preprocessing``)."""
+DATASETS = {
+    "mnist": {"preprocessing": "mnist-style", "subject": "digit"},
+    "fashion-mnist": {"preprocessing": "none", "subject": "clothing"},
+}
+"""Per dataset: the preprocessing of exports that name none, and what a drawing shows."""
+
+
+def shared() -> dict:
+    """The values the page needs, JSON-friendly."""
+    return {
+        "IMAGE_SHAPE": list(IMAGE_SHAPE),
+        "MAX_EXPORT_BYTES": MAX_EXPORT_BYTES,
+        "ACTIVATIONS": list(ACTIVATIONS),
+        "CONNECTION_MODES": list(CONNECTION_MODES),
+        "PREPROCESSING": list(PREPROCESSING),
+        "DATASETS": DATASETS,
+    }
