@@ -68,9 +68,9 @@ def test_pyc_derivation_is_reproducible_and_sourceless(tmp_path):
     assert outputs[0] == outputs[1]
     with zipfile.ZipFile(io.BytesIO(outputs[0])) as archive:
         names = archive.namelist()
-        assert "py_runtime/runtime.pyc" in names
+        assert "py_runtime/export_format.pyc" in names
         assert not [name for name in names if name.endswith(".py")]
-        header = archive.read("py_runtime/runtime.pyc")[:16]
+        header = archive.read("py_runtime/export_format.pyc")[:16]
     # CPython 3.12's magic number, then flags: hash-based (bit 0), unchecked (bit 1 clear)
     assert header[:4] == (3531).to_bytes(2, "little") + b"\r\n"
     assert int.from_bytes(header[4:8], "little") == 0b01
