@@ -1,4 +1,4 @@
-"""Page benchmark (Debian Chromium): boot, reloads, offline, bytes, input latency, forward pass.
+"""Page benchmark (Debian Chromium): boot, reloads, offline, bytes, forward pass.
 
     python bench/bench_page.py [--runs 7] [--quick] [--out bench/out/page.json]
 
@@ -7,7 +7,8 @@ boots Pyodide in a module worker, loads NumPy and imports it, from the *stock* f
 official core, stdlib zip and wheel, served uncompressed); the boot ratio is the median of the
 ratios of each cold page run (fresh context) to the baseline run just before it. Warm and
 offline reloads run in a persistent (disk-backed) profile, as a returning visitor's browser is:
-Chromium keeps compiled wasm only there.
+Chromium keeps compiled wasm only there. Input latency (with the scene in
+its worker, on the main thread, and without WebGL) is bench/bench_input.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, SITE, machine, print_table, serve_site, summarize
 from bench.common import write_json as save
 from deploy.site import ensure_vendor
-from tests.support import CHROMIUM, CHROMIUM_ARGS, NO_WEBGL_ARGS
+from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 BASELINE_PAGE = b"""<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <script>
@@ -40,6 +41,7 @@ window.baselineReady = new Promise(
   (resolve) => worker.onmessage = () => resolve(performance.now()));
 </script></head><body>baseline</body></html>"""
 
+
 STOCK_PREFIX = "/stock-pyodide/"
 READY_JS = "window.mlpvis.ready.then(() => performance.now())"
 # Resolves once the service worker is active and holds the release (only then is a reload
@@ -51,34 +53,6 @@ OFFLINE_CACHED_JS = """async () => {
     if (registration.active.state === "activated" && keys.length === 1) return keys[0];
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}"""
-
-INPUT_LATENCY_JS = """async (count) => {
-  const canvas = document.querySelector("[data-testid='draw-grid']");
-  const rect = canvas.getBoundingClientRect();
-  const samples = [];
-  // Listeners run in order: the probability bars were updated before this one runs.
-  const painted = () => new Promise((resolve) => {
-    const off = window.mlpvis.bridge.on("result", () => {
-      off();
-      const updated = performance.now();
-      requestAnimationFrame(() => setTimeout(() => resolve([updated, performance.now()])));
-    });
-  });
-  for (let i = 0; i < count; i++) {
-    await window.mlpvis.clear();
-    const x = rect.left + rect.width * (0.3 + 0.4 * (i % 5) / 4);
-    const y = rect.top + rect.height * 0.5;
-    const done = painted();
-    const start = performance.now();
-    const options = { clientX: x, clientY: y, button: 0, buttons: 1, pointerId: 1,
-                      pointerType: "mouse", bubbles: true };
-    canvas.dispatchEvent(new PointerEvent("pointerdown", options));
-    const [updated, frame] = await done;
-    samples.push([updated - start, frame - start]);
-    canvas.dispatchEvent(new PointerEvent("pointerup", options));
-  }
-  return samples;
 }"""
 
 
@@ -147,10 +121,10 @@ def measure_returning_visits(pw, url: str, reloads: int) -> dict:
     }
 
 
-def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
+def measure(runs: int, forward_repeats: int) -> dict:
     """Run the page and the stock baseline in alternation, each in a fresh browser context."""
     page_ready, baseline_ready, grid_ready, reload_ready = [], [], [], []
-    latency, frame_latency, forward, forward_preprocessed = [], [], [], []
+    forward, forward_preprocessed = [], []
     stock = ensure_vendor(ROOT, ROOT / ".cache") / "pyodide"
     transfers = {}
     pages = {"/bench-baseline.html": BASELINE_PAGE}
@@ -166,8 +140,7 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
                 transfers["baseline_cold_visit"] = counter.snapshot()
             context.close()
 
-            # No service worker here: its download of the release after ready would weigh
-            # on the input latency measured next (returning visits are measured below).
+            # No service worker here: returning visits are measured below.
             context = browser.new_context(
                 viewport={"width": 900, "height": 640}, service_workers="block"
             )
@@ -185,9 +158,6 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
                 transfers["page_cold_visit"] = counter.snapshot()
             page.reload()
             reload_ready.append(ready_seconds(page))
-            for updated, frame in page.evaluate(INPUT_LATENCY_JS, latency_samples):
-                latency.append(updated)
-                frame_latency.append(frame)
             pixels = [0.0] * 784
             for row in range(4, 24):
                 pixels[row * 28 + 14] = 1.0
@@ -206,14 +176,6 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
             context.close()
         browser.close()
         returning = measure_returning_visits(pw, url, 2 if runs == 1 else runs)
-        # The same input path without the 3D scene: here WebGL is SwiftShader, a CPU
-        # rasteriser whose frames hold the main thread; a GPU does not.
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=NO_WEBGL_ARGS)
-        page = browser.new_page(viewport={"width": 900, "height": 640})
-        page.goto(url)
-        page.evaluate("window.mlpvis.ready")
-        no_webgl = [updated for updated, _ in page.evaluate(INPUT_LATENCY_JS, latency_samples)]
-        browser.close()
     page_summary, baseline_summary = summarize(page_ready), summarize(baseline_ready)
     return {
         "machine": machine(),
@@ -227,9 +189,6 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
         "warm_reload_ready_s": summarize(reload_ready),
         **returning,
         "transfer": transfers,
-        "input_to_probabilities_ms": summarize(latency),
-        "input_to_next_frame_ms": summarize(frame_latency),
-        "input_to_probabilities_no_webgl_ms": summarize(no_webgl),
         "worker_forward_ms": summarize(forward),
         "worker_forward_preprocessed_ms": summarize(forward_preprocessed),
     }
@@ -241,8 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke mode: one short run")
     parser.add_argument("--out", type=Path, default=Path("bench/out/page.json"))
     args = parser.parse_args(argv)
-    runs, samples, repeats = (1, 5, 20) if args.quick else (args.runs, 30, 300)
-    results = measure(runs, samples, repeats)
+    runs, repeats = (1, 20) if args.quick else (args.runs, 300)
+    results = measure(runs, repeats)
     results["quick"] = args.quick
     save(args.out, results)
     print_table(
@@ -268,13 +227,6 @@ def main(argv: list[str] | None = None) -> int:
                     **results["transfer"]["baseline_cold_visit"]
                 ),
                 "",
-            ),
-            ("input event → probabilities in the DOM", results["input_to_probabilities_ms"], "ms"),
-            ("input event → next frame (incl. 3D render)", results["input_to_next_frame_ms"], "ms"),
-            (
-                "input event → probabilities, no WebGL",
-                results["input_to_probabilities_no_webgl_ms"],
-                "ms",
             ),
             ("forward pass in the worker", results["worker_forward_ms"], "ms"),
             (

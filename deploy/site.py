@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -409,6 +410,7 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
     for name in derived_manifest["files"]:
         shutil.copy2(derived / name, pyodide_out / name)
     shutil.copytree(vendor / "three", out_dir / "vendor" / "three")
+    _import_three_relatively(out_dir / "vendor" / "three")
     vendor_manifest = json.loads((vendor / "vendor-manifest.json").read_text())
     release = _stamp_service_worker(out_dir)
     offline = sorted(_hash_tree(out_dir))
@@ -476,6 +478,16 @@ def _precompress(out_dir: Path, cache_dir: Path) -> dict[str, list[str]]:
         original, _, suffix = str(Path(path).relative_to(out_dir)).rpartition(".")
         encodings.setdefault(original, []).append(suffix)
     return {name: sorted(found) for name, found in sorted(encodings.items())}
+
+
+def _import_three_relatively(three_dir: Path) -> None:
+    """Point the addons' bare ``from 'three'`` at ``three.module.js`` by relative path: module
+    workers (the 3D scene renders in one) see no import map."""
+    for path in sorted((three_dir / "addons").rglob("*.js")):
+        relative = Path(os.path.relpath(three_dir / "three.module.js", path.parent)).as_posix()
+        text = path.read_text(encoding="utf-8")
+        patched = re.sub(r"""from\s*(['"])three\1""", f"from '{relative}'", text)
+        path.write_text(patched, encoding="utf-8")
 
 
 def _runtime_zip(package_dir: Path) -> bytes:

@@ -108,3 +108,17 @@ def test_derived_lock_and_manifest_describe_every_served_file(tmp_path):
     (pyodide / wheel).write_bytes(b"tampered")
     with pytest.raises(site.BuildError, match="numpy-2.0.2.*has sha256"):
         site.verify_site(out)
+
+
+def test_vendored_addons_import_three_by_relative_path(tmp_path):
+    """Module workers (the scene's render worker) see no import map: no bare 'three' import."""
+    addons = tmp_path / "three" / "addons" / "controls"
+    addons.mkdir(parents=True)
+    (addons / "OrbitControls.js").write_text(
+        "import {\n\tControls,\n\tVector3\n} from 'three';\nimport { X } from \"three\";\n"
+        "import { Y } from 'three/addons/other.js';\n"
+    )
+    site._import_three_relatively(tmp_path / "three")
+    text = (addons / "OrbitControls.js").read_text()
+    assert text.count("from '../../three.module.js'") == 2
+    assert "from 'three/addons/other.js'" in text  # only the bare 'three' is rewritten
