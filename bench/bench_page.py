@@ -57,8 +57,8 @@ OFFLINE_CACHED_JS = """async () => {
 
 
 class TransferCounter:
-    """Bytes the responses of a page carried (encoded, as sent) and their decoded size (the
-    served file's size), counted from Playwright's request events (workers' requests too)."""
+    """Bytes the responses of a page carried (encoded, as sent: their Content-Length) and their
+    decoded size (the served file's size), from Playwright's request events (workers' too)."""
 
     def __init__(self, page, stock: Path) -> None:
         self.stock = stock
@@ -75,8 +75,13 @@ class TransferCounter:
             file = SITE / (path.lstrip("/") or "index.html")
         if not file.is_file():
             return  # in-memory pages
+        response = request.response()
+        if response is None:
+            return
         self.requests += 1
-        self.encoded += request.sizes()["responseBodySize"]
+        # The server always sends Content-Length (of the .br/.gz variant when it sent one);
+        # CDP's own body size reads 0 for a body that a streaming wasm compile consumed.
+        self.encoded += int(response.headers.get("content-length", 0))
         self.decoded += file.stat().st_size
 
     def snapshot(self) -> dict:
