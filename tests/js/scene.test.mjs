@@ -145,3 +145,21 @@ test("forwarded events replay on the stand-in element or its document", () => {
     ["document", "pointermove", 3],
   ]);
 });
+
+test("a frame with the same input, settings and model only refreshes the labels and card", () => {
+  const { calls, view, shown, labels } = fakes();
+  let changes = 0;
+  const feed = new FrameFeed({ labels, onRebuild: () => {}, onChange: () => changes++ });
+  feed.attach(view);
+  feed.setModel({ summary: summary(), layers: [] });
+  feed.render(frame());
+  const before = [shown.length, changes];
+  feed.render(frame()); // e.g. mlpvis.setPixels(same) + predict()
+  assert.deepEqual([shown.length, changes], [before[0] + 1, before[1] + 1]);
+  feed.setModel({ summary: summary(), layers: [] }); // a snapshot of the same shape
+  feed.render(frame());
+  assert.deepEqual(
+    calls.map(([method]) => method),
+    ["setModel", "pushFrame", "updateModel", "pushFrame"],
+  );
+});
