@@ -7,7 +7,8 @@ import { describeNeuron } from "../../web/src/scene/card-data.js";
 import { ElementProxy } from "../../web/src/scene/element-proxy.js";
 import { copyEvent } from "../../web/src/scene/event-forwarding.js";
 import { FrameFeed } from "../../web/src/scene/frame-feed.js";
-import { computeLayout } from "../../web/src/scene/layout.js";
+import { Interaction } from "../../web/src/scene/interaction.js";
+import { computeLayout, layerOf } from "../../web/src/scene/layout.js";
 
 const summary = (labels = ["a", "b", "c"], architecture = [4, 2, 3]) => ({
   architecture,
@@ -162,4 +163,64 @@ test("a frame with the same input, settings and model only refreshes the labels 
     calls.map(([method]) => method),
     ["setModel", "pushFrame", "updateModel", "pushFrame"],
   );
+});
+
+test("layerOf knows only the neurons of its own network", () => {
+  const layout = computeLayout(summary());
+  assert.equal(layerOf(layout, { layer: 2, index: 2 }), layout.layers[2]);
+  assert.equal(layerOf(layout, { layer: 3, index: 0 }), null); // a layer a bigger network had
+  assert.equal(layerOf(layout, { layer: 1, index: 2 }), null); // past the layer's width
+  assert.equal(layerOf(layout, null), null);
+  assert.equal(layerOf(null, { layer: 1, index: 0 }), null); // no model yet
+});
+
+/** A canvas for Interaction: events are dispatched by hand; picks answer when told to. */
+function pickingView() {
+  globalThis.document ??= new EventTarget();
+  const canvas = Object.assign(new EventTarget(), {
+    getBoundingClientRect: () => ({ left: 0, top: 0 }),
+    parentElement: { style: {} },
+    matches: () => false,
+  });
+  const picks = []; // {resolve, reject} of each pick asked
+  const calls = [];
+  const view = {
+    canvas,
+    pick: () => new Promise((resolve, reject) => picks.push({ resolve, reject })),
+    setSelection: (neuron) => calls.push(["setSelection", neuron]),
+    setHover: (neuron) => calls.push(["setHover", neuron]),
+    setFocus: (neuron) => calls.push(["setFocus", neuron]),
+  };
+  const fire = (type, fields) => canvas.dispatchEvent(Object.assign(new Event(type), fields));
+  return { view, canvas, picks, calls, fire };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test("a click answered after a rebuild does not pin a neuron of the older network", async () => {
+  const { view, picks, calls, fire } = pickingView();
+  const interaction = new Interaction(view, { layers: () => null, onChange: () => {}, onPlace: () => {} });
+  fire("pointerdown", { clientX: 5, clientY: 5, pointerId: 1 });
+  fire("pointerup", { clientX: 5, clientY: 5, pointerId: 1, button: 0 });
+  interaction.reset(); // a smaller network was built while the pick was in flight
+  picks[0].resolve({ layer: 3, index: 40 });
+  await settle();
+  assert.equal(interaction.pinned, null);
+  assert.deepEqual(calls, [
+    ["setSelection", null],
+    ["setHover", null],
+  ]);
+});
+
+test("hover picking goes on after a pick fails", async () => {
+  const { view, picks, fire } = pickingView();
+  const interaction = new Interaction(view, { layers: () => null, onChange: () => {}, onPlace: () => {} });
+  fire("pointermove", { clientX: 1, clientY: 1, buttons: 0, pointerType: "mouse" });
+  picks[0].reject(new Error("the render worker failed"));
+  await settle();
+  fire("pointermove", { clientX: 2, clientY: 2, buttons: 0, pointerType: "mouse" });
+  assert.equal(picks.length, 2);
+  picks[1].resolve({ layer: 1, index: 0 });
+  await settle();
+  assert.deepEqual(interaction.hover, { layer: 1, index: 0 });
 });
