@@ -162,9 +162,12 @@ test("a frame with the same input, settings and model only refreshes the labels 
   assert.deepEqual([shown.length, changes], [before[0] + 1, before[1] + 1]);
   feed.setModel({ summary: summary(), layers: [] }); // a snapshot of the same shape
   feed.render(frame());
+  const other = frame();
+  other.settings.mnistStyle = true; // another frame setting, the same input: shown anew
+  feed.render(other);
   assert.deepEqual(
     calls.map(([method]) => method),
-    ["setModel", "pushFrame", "updateModel", "pushFrame"],
+    ["setModel", "pushFrame", "updateModel", "pushFrame", "pushFrame"],
   );
 });
 

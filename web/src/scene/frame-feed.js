@@ -61,10 +61,10 @@ export class FrameFeed {
     this.frameModel = this.model;
     // A blank drawing has no prediction: no percentages, no winner.
     this.labels.show(frame.blank ? null : frame.probabilities, frame.blank ? null : frame.top);
-    const same = previous && sameInput(previous, frame);
-    if (same && connectionsChanged(previous, frame)) {
+    const sameAsShown = previous && sameInput(previous, frame);
+    if (sameAsShown && connectionsChanged(previous, frame)) {
       this.view.replaceConnections(frame.connections, frame.settings.mode);
-    } else if (!same) {
+    } else if (!sameAsShown || !sameSettings(previous, frame)) {
       this.view.pushFrame({
         pixels: frame.input,
         result: frame,
@@ -86,6 +86,11 @@ function sameInput(a, b) {
 
 function connectionsChanged(a, b) {
   return a.settings.topN !== b.settings.topN || a.settings.mode !== b.settings.mode;
+}
+
+function sameSettings(a, b) {
+  const keys = new Set([...Object.keys(a.settings), ...Object.keys(b.settings)]);
+  return [...keys].every((key) => a.settings[key] === b.settings[key]);
 }
 
 /** Whether `frame` has the widths of `summary`'s network (a frame kept across a rebuild). */
