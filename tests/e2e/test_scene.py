@@ -46,6 +46,9 @@ CHANGED_FRACTION_JS = """async ([a, b]) => {
 }"""
 
 
+AGAIN_JS = "async (p) => { await window.mlpvis.setPixels(p); await window.mlpvis.predict(); }"
+
+
 def seven() -> list[float]:
     """A bold hand-drawn-like 7."""
     pixels = [0.0] * 784
@@ -109,6 +112,10 @@ def test_scene_renders_with_webgl_and_changes_after_drawing(open_page, probe):
     assert after_stats["drawCalls"] <= MAX_DRAW_CALLS
     winner = page.locator("[data-testid^='scene-label-'].winner")
     assert winner.count() == 1 and winner.locator(".scene-label-name").text_content() == "7"
+    # The same drawing again, and another predict(), restart nothing: no new propagation.
+    page.evaluate(AGAIN_JS, seven())
+    page.wait_for_function("!window.mlpvis.sceneStats().animating", timeout=30_000)
+    assert stats(page)["updates"] == after_stats["updates"]
     assert probe.console_errors == [] and probe.page_errors == []
 
 

@@ -130,7 +130,7 @@ export function mountScene(
   }
 
   async function placeCard(neuron) {
-    const position = await view.position(neuron);
+    const position = await view.position(neuron).catch(() => null); // a failed worker: logged there
     if (position) card.placeAwayFrom(position.x, view.size().width);
   }
 
