@@ -57,13 +57,18 @@ def expected_connections(architecture: list[int], n: int) -> int:
     return sum(out * min(n, inp) for inp, out in zip(architecture, architecture[1:], strict=False))
 
 
+def settle(page, change, connections: int) -> dict:
+    """Make a change in the toolbar; returns the stats of the first settled frame after it."""
+    frames = page.evaluate("window.mlpvis.sceneStats().frames")
+    change()
+    poll_function(page, SETTLED_JS, arg=[frames, connections], timeout=30_000)
+    return page.evaluate("window.mlpvis.sceneStats()")
+
+
 def set_top_n(page, n: int, architecture: list[int]) -> dict:
     """Set N in the toolbar; returns the stats of the first settled frame drawn with it."""
-    frames = page.evaluate("window.mlpvis.sceneStats().frames")
-    page.locator("[data-testid='scene-top-n']").fill(str(n))
-    expected = expected_connections(architecture, n)
-    poll_function(page, SETTLED_JS, arg=[frames, expected], timeout=30_000)
-    return page.evaluate("window.mlpvis.sceneStats()")
+    top_n = page.locator("[data-testid='scene-top-n']")
+    return settle(page, lambda: top_n.fill(str(n)), expected_connections(architecture, n))
 
 
 def measure(updates: int, warmup: int, site: Path) -> dict:
@@ -82,9 +87,12 @@ def measure(updates: int, warmup: int, site: Path) -> dict:
             draw_calls[n] = {"drawCalls": stats["drawCalls"], "connections": stats["connections"]}
 
         results = {}
+        set_top_n(page, TOP_N, architecture)
+        mode_select = page.locator("[data-testid='scene-mode']")
         for mode in ("weight", "contribution"):
-            page.locator("[data-testid='scene-mode']").select_option(mode)
-            set_top_n(page, TOP_N, architecture)
+            if mode_select.input_value() != mode:  # an unchanged mode draws no new frame
+                connections = expected_connections(architecture, TOP_N)
+                settle(page, lambda mode=mode: mode_select.select_option(mode), connections)
             page.evaluate(UPDATES_JS, warmup)
             samples = page.evaluate(UPDATES_JS, updates)
             results[mode] = summarize(samples)
