@@ -247,7 +247,8 @@ def test_rolling_back_to_a_pruned_release_says_so(source, server, deployed):
 # ---------------------------------------------------------------- what is served
 
 
-TOP_LEVEL = ("index.html", "styles.css", "src", "vendor", "exports", "py_runtime.zip")
+FOLDERS = ("src", "vendor", "exports", "learn")
+TOP_LEVEL = ("index.html", "styles.css", "sw.js", "py_runtime.zip", *FOLDERS)
 
 
 def test_the_published_tree_is_exactly_the_build_manifest(source, server):
@@ -268,9 +269,11 @@ def test_the_published_tree_is_exactly_the_build_manifest(source, server):
     manifest = json.loads((served / site.MANIFEST_NAME).read_text())
     assert files == set(manifest["files"]) | {site.MANIFEST_NAME}
     for path in files:
-        top = path.split("/")[0]
+        original = path.removesuffix(".br").removesuffix(".gz")
+        assert original == path or original in files, path
+        top = original.split("/")[0]
         assert top in (*TOP_LEVEL, site.MANIFEST_NAME)
-        assert top == path or top in ("src", "vendor", "exports")
+        assert top == original or top in FOLDERS
         assert not any(part.startswith(".") for part in Path(path).parts), path
     forbidden = ("deploy/", "training/", "tests/", "data/", ".git", "package.json", "pyproject")
     assert not [p for p in files if p.startswith(forbidden) or "/.git" in p]
