@@ -13,6 +13,7 @@ Results are cached in ``<cache>/learn/<key>``, the key covering the code that ma
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -122,9 +123,7 @@ def _make(target: Path, cache_dir: Path, datasets: list[str], fashion_dir: Path,
             }
             log(f"learning data {dataset}: {index[dataset]}")
         (out / INDEX_NAME).write_text(json.dumps(index, indent=1, sort_keys=True))
-        try:
+        with contextlib.suppress(OSError):  # another build got there first: keep theirs
             out.rename(target)
-        except OSError:  # another build got there first: keep theirs
-            pass
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
