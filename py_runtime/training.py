@@ -91,7 +91,8 @@ class Session:
             learning_rate = DEFAULT_LEARNING_RATE.get(optimiser, 0.05)
         arrays = [array for pair in self.params for array in pair]
         self.optimiser = make_optimiser(optimiser, arrays, learning_rate)
-        self.model = model_with_params(model, self.params)
+        metadata = {k: v for k, v in model.metadata.items() if k != "timeline"}
+        self.model = model_with_params(model, self.params, metadata)
         self.images_seen = 0
         self.steps = 0
         self.seconds = 0.0
