@@ -129,7 +129,6 @@ function saveHash() {
 
 async function shareUrl() {
   const ink = grid.pixels.some((value) => value > 0);
-  const sceneSettings = scene.settings();
   return urlWithState({
     d: ink ? await encodeDrawing(grid.pixels) : "",
     w: state.weightsUrl === DEFAULT_WEIGHTS ? "" : state.weightsUrl,
@@ -202,17 +201,48 @@ const ready = bridge.init(requestedWeights, DEFAULT_WEIGHTS).then(async ({ summa
 ready.catch(() => {}); // the fatal event already shows the reason in the page
 
 // The 3D scene mounts after the runtime's init request is sent; it loads three lazily.
+const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+const sceneSettings = {
+  topN: 24,
+  mode: "weight",
+  threshold: 0,
+  animate: !reducedMotion,
+};
+{
+  const topN = Number(shared.n);
+  if (shared.n && Number.isInteger(topN) && topN >= 0 && topN <= 64) sceneSettings.topN = topN;
+  if (shared.m === "weight" || shared.m === "contribution") sceneSettings.mode = shared.m;
+  const threshold = Number(shared.h);
+  if (shared.h && Number.isFinite(threshold) && threshold >= 0 && threshold <= 0.9) {
+    sceneSettings.threshold = threshold;
+  }
+  if (shared.a === "0") sceneSettings.animate = false;
+}
 const scene = mountScene(byTestId("scene-container"), {
-  bridge,
-  getPixels: () => grid.getPixels(),
-  initialSettings: {
-    topN: shared.n ? Number(shared.n) : undefined,
-    mode: shared.m,
-    threshold: shared.h ? Number(shared.h) : undefined,
-    animate: shared.a === "0" ? false : undefined,
+  settings: sceneSettings,
+  onSettingsChange: (patch) => {
+    Object.assign(sceneSettings, patch);
+    scene.setSettings(sceneSettings);
+    saveHash();
+    if ("topN" in patch || "mode" in patch) refresh();
   },
-  onSettingsChange: () => saveHash(),
   startAfter: ready,
+});
+
+// Frames for the scene (the runtime answers with whole frames in the next step).
+bridge.on("model", async (summary) => {
+  const layers = [];
+  try {
+    for (let i = 0; i + 1 < summary.architecture.length; i++) layers.push(await bridge.layer(i));
+  } catch {
+    return; // the runtime reports its own failures
+  }
+  if (bridge.model === summary) scene.setModel({ summary, layers });
+});
+bridge.on("result", async (result) => {
+  const { topN, mode } = sceneSettings;
+  const connections = await bridge.connections(topN, mode).catch(() => null);
+  if (connections) scene.render({ ...result, connections, settings: { topN, mode } });
 });
 
 /** Load another export (and its timeline); a rejected file keeps the current model. */

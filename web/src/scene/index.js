@@ -1,65 +1,53 @@
 // The scene panel: mounts the 3D view (loaded lazily, so it never delays the runtime's boot),
-// its toolbar, legend, output labels and inspection card, and feeds it the runtime's results.
-// This module talks to the bridge and the DOM; the Three.js code lives in network-scene.js.
+// its toolbar, legend, output labels and inspection card, and renders the frames it is given.
+// This module talks to the DOM only; the Three.js code lives in network-scene.js.
 
 import { SCENE_TEXT as T } from "../ui/strings.js";
 import { describeNeuron } from "./inspect.js";
 import { firstNeuron, stepCursor } from "./keyboard-nav.js";
 import { sameShape } from "./layout.js";
 import { InspectionCard } from "./panel/card.js";
-import { createControls, MAX_TOP_N } from "./panel/controls.js";
+import { createControls } from "./panel/controls.js";
 import { el } from "./panel/dom.js";
 import { showNoWebGL } from "./panel/fallback.js";
 import { OutputLabels } from "./panel/labels.js";
 import { createLegend } from "./panel/legend.js";
 import { webglSupport } from "./webgl-support.js";
 
-const DEFAULT_TOP_N = 24;
-const MODES = ["weight", "contribution"];
 const CLICK_SLOP_PX = 6;
 
 /**
- * Mount the scene into `container`.
+ * The scene's data contract (also in docs/protocol.md, "Scene"). The scene never calls the
+ * runtime and never reads the drawing: the page hands it models and frames.
+ *
+ *   mountScene(container, { settings, onSettingsChange(patch), startAfter })
+ *     → { setModel(model), render(frame), setSettings(settings), stats() }
+ *
+ *   settings = { topN, mode, threshold, animate }, already validated (web/src/settings.js);
+ *     the toolbar reports a change with onSettingsChange({topN}) etc. and shows what
+ *     setSettings gives back (the page's store owns the values).
+ *   model = { summary, layers: [{ weight: Float32Array(out*in), bias: Float32Array(out) }] }
+ *     sent once per loaded model (the inspection card's weights come from here).
+ *   frame = { blank, probabilities, top, labels, activations[], preActivations[], input,
+ *     connections: [{ k, indices, values }] per weight layer ([out, k] row-major),
+ *     settings: { topN, mode } } — everything one drawing shows under the current settings.
+ *     A blank frame has top === null and shows no percentages.
+ *
  * @param {HTMLElement} container the scene panel
- * @param {{bridge: import("../bridge.js").RuntimeBridge, getPixels: () => Float32Array,
- *   initialSettings?: {topN?: number, mode?: string, threshold?: number, animate?: boolean},
- *   onSettingsChange?: (s: object) => void, startAfter?: Promise<unknown>}} deps
- * @returns {{stats: () => object, settings: () => object}} counters for
- *   `window.mlpvis.sceneStats()` and the settings worth sharing in a link
+ * @param {{settings: {topN: number, mode: string, threshold: number, animate: boolean},
+ *   onSettingsChange?: (patch: object) => void, startAfter?: Promise<unknown>}} options
  */
 export function mountScene(
   container,
-  { bridge, getPixels, initialSettings = {}, onSettingsChange = () => {}, startAfter = Promise.resolve() },
+  { settings: initial, onSettingsChange = () => {}, startAfter = Promise.resolve() },
 ) {
-  const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
-  const settings = { topN: DEFAULT_TOP_N, mode: "weight", threshold: 0, animate: !reducedMotion };
-  if (
-    Number.isInteger(initialSettings.topN) &&
-    initialSettings.topN >= 0 &&
-    initialSettings.topN <= MAX_TOP_N
-  ) {
-    settings.topN = initialSettings.topN;
-  }
-  if (MODES.includes(initialSettings.mode)) settings.mode = initialSettings.mode;
-  const threshold = initialSettings.threshold;
-  if (Number.isFinite(threshold) && threshold >= 0 && threshold <= 0.9) {
-    settings.threshold = threshold;
-  }
-  if (typeof initialSettings.animate === "boolean") settings.animate = initialSettings.animate;
-  const shareable = () => ({
-    topN: settings.topN,
-    mode: settings.mode,
-    threshold: settings.threshold,
-    animate: settings.animate,
-  });
+  const settings = { ...initial };
   const state = {
     scene: null,
+    model: null, // { summary, layers } shown
+    pendingModel: null, // a model that arrived before three was loaded
     summary: null,
-    generation: 0, // bumps with each model, so late answers for an old model are dropped
-    result: null,
-    pixels: null,
-    weightConnections: null,
-    layerWeights: new Map(), // weight layer → Promise<{weight, bias}>
+    frame: null, // the latest frame
     pinned: null, // {layer, index}
     hover: null,
     dismissed: null, // the hovered neuron whose card Esc closed
@@ -75,7 +63,11 @@ export function mountScene(
   legend.setMode(settings.mode);
   const card = new InspectionCard(() => unpin());
   const labels = new OutputLabels(labelLayer, (index) => pin({ layer: lastLayer(), index }));
-  const controls = createControls(settings, changeSettings, () => state.scene?.resetView());
+  const controls = createControls(
+    settings,
+    (patch) => onSettingsChange(patch),
+    () => state.scene?.resetView(),
+  );
   viewport.append(canvasHost, labelLayer, card.element);
   container.replaceChildren(controls, viewport, legend.element);
 
@@ -85,8 +77,10 @@ export function mountScene(
     controls.hidden = true;
     showNoWebGL(viewport, support.reason);
     return {
+      setModel: () => {},
+      render: () => {},
+      setSettings: (next) => Object.assign(settings, next),
       stats: () => ({ webgl: false, ready: false, drawCalls: 0, connections: 0, neurons: 0 }),
-      settings: shareable,
     };
   }
 
@@ -107,12 +101,7 @@ export function mountScene(
       state.scene = scene;
       listenForPicks(scene.canvas);
       listenForKeys(scene.canvas);
-      bridge.on("model", setModel);
-      bridge.on("result", showResult);
-      if (bridge.model) {
-        setModel(bridge.model);
-        bridge.predict(getPixels()).catch(() => {}); // show the current drawing's activations
-      }
+      if (state.pendingModel) setModel(state.pendingModel);
     })
     .catch((error) => {
       state.failed = String(error?.message ?? error);
@@ -122,17 +111,24 @@ export function mountScene(
     });
 
   /** A new model: same shape (a timeline snapshot) swaps in place, else the scene rebuilds. */
-  function setModel(summary) {
-    if (state.summary && sameShape(state.summary, summary)) {
-      swapModel(summary);
+  function setModel(model) {
+    if (!state.scene) {
+      state.pendingModel = model;
       return;
     }
-    state.generation++;
+    state.pendingModel = null;
+    const { summary } = model;
+    const swap = state.summary && sameShape(state.summary, summary);
+    state.model = model;
     state.summary = summary;
-    state.result = null;
-    state.pixels = getPixels();
-    state.weightConnections = null;
-    state.layerWeights.clear();
+    if (swap) {
+      // Same architecture and labels: keep the layout, the camera and the pinned card.
+      state.scene.updateModel(summary);
+      refreshCard();
+      return;
+    }
+    const frame = state.frame;
+    state.frame = null;
     unpin();
     state.hover = null;
     state.scene.setModel(summary);
@@ -140,94 +136,61 @@ export function mountScene(
     if (state.cursorShown) state.scene.setFocus(state.cursor);
     labels.setLabels(summary.labels);
     labels.show(null, null);
-    state.scene.pushFrame({ pixels: state.pixels, result: null, connections: null, mode: settings.mode });
-    fetchConnections();
+    if (frame && fits(frame, summary)) render(frame);
   }
 
-  /**
-   * Same architecture and labels: keep the layout, the camera and the pinned card; only the
-   * connections and the card's weights are fetched again (the next result redraws the rest).
-   */
-  function swapModel(summary) {
-    state.generation++;
-    state.summary = summary;
-    state.layerWeights.clear();
-    state.scene.updateModel(summary);
-    fetchConnections();
-    refreshCard();
-  }
-
-  function showResult(result) {
-    if (!state.summary) return;
-    state.result = result;
-    state.pixels = result.input ?? getPixels(); // what the network saw (maybe preprocessed)
-    labels.show(result.probabilities, result.top);
-    if (settings.mode === "weight") {
-      state.scene.pushFrame({
-        pixels: state.pixels,
-        result,
-        connections: state.weightConnections,
-        mode: "weight",
-      });
+  /** Show one frame; a frame that only changes the connections (same input) redraws in place. */
+  function render(frame) {
+    const previous = state.frame;
+    state.frame = frame;
+    if (!state.scene || !state.summary) return;
+    labels.show(frame.blank ? null : frame.probabilities, frame.blank ? null : frame.top);
+    const sameInput =
+      previous &&
+      previous.input.length === frame.input.length &&
+      previous.input.every((value, index) => value === frame.input[index]) &&
+      previous.activations.at(-1).every((value, index) => value === frame.activations.at(-1)[index]);
+    const connectionsOnly =
+      sameInput &&
+      (previous.settings.topN !== frame.settings.topN || previous.settings.mode !== frame.settings.mode);
+    if (connectionsOnly) {
+      state.scene.replaceConnections(frame.connections, frame.settings.mode);
     } else {
-      requestContributions();
+      state.scene.pushFrame({
+        pixels: frame.input,
+        result: frame,
+        connections: frame.connections,
+        mode: frame.settings.mode,
+      });
     }
     refreshCard();
   }
 
-  /** Fetch the top-N connections for the current settings and redraw every frame with them. */
-  let connectionsJob = 0;
-  async function fetchConnections() {
-    const job = ++connectionsJob;
-    const { topN, mode } = settings;
-    const generation = state.generation;
-    let connections;
-    try {
-      connections = await bridge.connections(topN, mode);
-    } catch {
-      return; // the runtime reports its own failures
-    }
-    if (job !== connectionsJob || generation !== state.generation) return;
-    if (mode === "weight") state.weightConnections = connections;
-    state.scene.replaceConnections(connections, mode);
-  }
-
-  /** Contribution mode: after each result, fetch its live top-N (latest wins). */
-  let contributionsBusy = false;
-  let contributionsWanted = false;
-  async function requestContributions() {
-    contributionsWanted = true;
-    if (contributionsBusy) return;
-    contributionsBusy = true;
-    try {
-      while (contributionsWanted && settings.mode === "contribution") {
-        contributionsWanted = false;
-        const generation = state.generation;
-        const connections = await bridge.connections(settings.topN, "contribution");
-        if (generation !== state.generation || settings.mode !== "contribution") break;
-        state.scene.pushFrame({
-          pixels: state.pixels,
-          result: state.result,
-          connections,
-          mode: "contribution",
-        });
-      }
-    } catch {
-      // the runtime reports its own failures
-    } finally {
-      contributionsBusy = false;
-    }
-  }
-
-  function changeSettings(change) {
-    Object.assign(settings, change);
-    onSettingsChange(shareable());
+  /** The store's settings (after a change from the toolbar or elsewhere). */
+  function setSettings(next) {
+    const before = { ...settings };
+    Object.assign(settings, next);
+    syncControls();
     if (!state.scene) return;
-    if ("threshold" in change || "animate" in change) {
+    if (before.threshold !== settings.threshold || before.animate !== settings.animate) {
       state.scene.setOptions({ threshold: settings.threshold, animate: settings.animate });
     }
-    if ("mode" in change) legend.setMode(settings.mode);
-    if (("topN" in change || "mode" in change) && state.summary) fetchConnections();
+    if (before.mode !== settings.mode) legend.setMode(settings.mode);
+  }
+
+  /** Show the settings in the toolbar (a no-op when they already match). */
+  function syncControls() {
+    const field = (id) => controls.querySelector(`[data-testid="${id}"]`);
+    const set = (id, value) => {
+      const input = field(id);
+      if (input && input.value !== String(value)) input.value = String(value);
+    };
+    set("scene-top-n", settings.topN);
+    field("scene-top-n-value").textContent = String(settings.topN);
+    set("scene-mode", settings.mode);
+    set("scene-threshold", Math.round(settings.threshold * 100));
+    field("scene-threshold-value").textContent = T.thresholdValue(Math.round(settings.threshold * 100));
+    field("scene-animate").checked = settings.animate;
   }
 
   // ---- inspection: hover shows a card, a click (or tap) pins it; Esc or empty space closes
@@ -328,7 +291,7 @@ export function mountScene(
     card.element.dataset.side = position.x > state.scene.size.width / 2 ? "left" : "right";
   }
 
-  /** Draw the card for the pinned (else hovered) neuron; loads the layer's weights once. */
+  /** Draw the card for the pinned (else hovered) neuron, from the model and the latest frame. */
   function refreshCard() {
     const hover = state.hover === state.dismissed ? null : state.hover;
     const neuron = state.pinned ?? hover;
@@ -336,42 +299,18 @@ export function mountScene(
       card.hide();
       return;
     }
-    const weights = layerWeights(neuron.layer - 1);
-    const draw = (loaded) => {
-      const current = state.pinned ?? (state.hover === state.dismissed ? null : state.hover);
-      if (current !== neuron) return;
-      card.show(
-        describeNeuron({
-          summary: state.summary,
-          layers: state.scene.layout.layers,
-          neuron,
-          result: state.result,
-          pixels: state.pixels,
-          weights: loaded,
-        }),
-        Boolean(state.pinned),
-      );
-    };
-    if (weights.value) draw(weights.value);
-    else {
-      draw(null);
-      weights.promise.then(draw, () => {});
-    }
-  }
-
-  function layerWeights(layer) {
-    let entry = state.layerWeights.get(layer);
-    if (!entry) {
-      entry = { value: null, promise: null };
-      const generation = state.generation;
-      entry.promise = bridge.layer(layer).then((value) => {
-        if (generation === state.generation) entry.value = value;
-        return value;
-      });
-      entry.promise.catch(() => state.layerWeights.delete(layer));
-      state.layerWeights.set(layer, entry);
-    }
-    return entry;
+    const frame = state.frame;
+    card.show(
+      describeNeuron({
+        summary: state.summary,
+        layers: state.scene.layout.layers,
+        neuron,
+        result: frame,
+        pixels: frame?.input ?? null,
+        weights: state.model?.layers[neuron.layer - 1] ?? null,
+      }),
+      Boolean(state.pinned),
+    );
   }
 
   function placeLabels() {
@@ -398,5 +337,13 @@ export function mountScene(
     };
   }
 
-  return { stats, settings: shareable };
+  return { setModel, render, setSettings, stats };
+}
+
+/** Whether `frame` has the widths of `summary`'s network (a frame kept across a rebuild). */
+function fits(frame, summary) {
+  const widths = [frame.input.length, ...frame.activations.map((layer) => layer.length)];
+  return (
+    widths.length === summary.architecture.length && widths.every((w, i) => w === summary.architecture[i])
+  );
 }
