@@ -340,3 +340,54 @@ def _finite(values: dict) -> dict:
         key: (None if isinstance(value, float) and not math.isfinite(value) else value)
         for key, value in values.items()
     }
+
+
+def handle_request(learner: Learner, name: str, args_json: str = "{}", *buffers) -> str:
+    """The worker's one entry point: ``name`` with JSON ``args`` (and byte buffers) →
+    JSON ``{"value": …}`` or ``{"error": message}``; a refused request changes nothing."""
+    try:
+        args = json.loads(args_json or "{}")
+        if not isinstance(args, dict):
+            raise LearningError("arguments must be an object")
+        value = _dispatch(learner, name, args, [_bytes(buffer) for buffer in buffers])
+    except LearningError as error:
+        return json.dumps({"error": str(error)})
+    return json.dumps({"value": value})
+
+
+def _bytes(buffer) -> bytes:
+    """Bytes of a buffer; a Pyodide ``JsProxy`` of a typed array has ``to_bytes``."""
+    return buffer.to_bytes() if hasattr(buffer, "to_bytes") else bytes(buffer)
+
+
+def _dispatch(learner: Learner, name: str, args: dict, buffers: list[bytes]):
+    holder = learner.holder
+    if name == "data":
+        if len(buffers) != 2:
+            raise LearningError("data needs the training and the held-out digits")
+        return learner.set_data(str(args.get("dataset")), buffers[0], buffers[1])
+    if name == "train":
+        progress = learner.start_training(args.get("options") or {})
+        return {**progress, "summary": holder.model.summary()}
+    if name == "fineTune":
+        if len(buffers) != 1:
+            raise LearningError("fineTune needs the examples' pixels")
+        pixels = np.frombuffer(buffers[0], dtype=np.float32)
+        labels = args.get("labels")
+        if not isinstance(labels, list):
+            raise LearningError("labels must be a list")
+        return learner.start_fine_tune(pixels, labels, args.get("options") or {})
+    if name == "slice":
+        return learner.slice(float(args.get("seconds", 0.03)))
+    if name == "stop":
+        return learner.stop()
+    if name == "reset":
+        status = learner.reset()
+        return {**status, "summary": holder.model.summary() if holder.model else None}
+    if name == "export":
+        return learner.export(str(args.get("source", "")))
+    if name == "status":
+        return learner.status()
+    if name == "heldOut":
+        return learner.held_out_accuracy()
+    raise LearningError(f"unknown learning request {name!r}")

@@ -175,3 +175,22 @@ def test_export_reads_back_with_the_same_predictions(learner):
 def test_slice_without_a_session_is_refused(learner):
     with pytest.raises(LearningError, match="nothing is training"):
         learner.slice(0.1)
+
+
+def test_handle_request_answers_json_and_reports_errors(learner):
+    from py_runtime.learning import handle_request
+
+    answer = json.loads(handle_request(learner, "train", json.dumps({"options": {"epochs": 1}})))
+    assert answer["value"]["summary"]["architecture"] == [784, 16, 10]
+    answer = json.loads(handle_request(learner, "slice", json.dumps({"seconds": 0})))
+    assert answer["value"]["steps"] == 1
+    answer = json.loads(handle_request(learner, "fineTune", json.dumps({"labels": [1]})))
+    assert "pixels" in answer["error"]
+    pixels = np.zeros(784, dtype=np.float32).tobytes()
+    answer = json.loads(handle_request(learner, "fineTune", '{"labels": [12]}', pixels))
+    assert "label 12" in answer["error"]
+    assert "unknown" in json.loads(handle_request(learner, "fly"))["error"]
+    text = json.loads(handle_request(learner, "export", '{"source": "x"}'))["value"]
+    assert parse_export(text).architecture == [784, 16, 10]
+    reset = json.loads(handle_request(learner, "reset"))["value"]
+    assert reset["changed"] is False and reset["summary"]["architecture"] == [784, 16, 10]

@@ -3,6 +3,7 @@
 // automation API on `window.mlpvis`.
 
 import { RuntimeBridge } from "./bridge.js";
+import { mountLearning } from "./learn/mount.js";
 import { mountScene } from "./scene/index.js";
 import { DrawGrid } from "./ui/draw-grid.js";
 import { NetworkInputView } from "./ui/network-input.js";
@@ -230,7 +231,7 @@ const scene = mountScene(byTestId("scene-container"), {
 });
 
 // Frames for the scene (the runtime answers with whole frames in the next step).
-bridge.on("model", async (summary) => {
+async function showSceneModel(summary) {
   const layers = [];
   try {
     for (let i = 0; i + 1 < summary.architecture.length; i++) layers.push(await bridge.layer(i));
@@ -238,7 +239,8 @@ bridge.on("model", async (summary) => {
     return; // the runtime reports its own failures
   }
   if (bridge.model === summary) scene.setModel({ summary, layers });
-});
+}
+bridge.on("model", showSceneModel);
 bridge.on("result", async (result) => {
   const { topN, mode } = sceneSettings;
   const connections = await bridge.connections(topN, mode).catch(() => null);
@@ -273,7 +275,25 @@ function plain(result) {
   };
 }
 
+// Learning in the page: train, teach, fine-tune, export (web/src/learn, web/src/ui/learn-panel.js).
+const learning = mountLearning({
+  bridge,
+  worker,
+  root: byTestId("learn-panel"),
+  ready,
+  pixels: () => grid.pixels,
+  refresh: () => (latestRefresh = refresh()),
+  showWeights: showSceneModel,
+  sourceName: () => state.weightsUrl,
+  opened: () => {
+    state.snapshot = null;
+    timeline.setTimeline([], new URL(document.baseURI));
+    status.hideError();
+  },
+});
+
 window.mlpvis = {
+  ...learning.api,
   ready,
   bridge,
   setPixels(values) {

@@ -13,12 +13,28 @@ export const REQUEST = Object.freeze({
   LAYER: "layer", // { layer } → { weight: Float32Array, bias: Float32Array }
   TIMINGS: "timings", // {} → { boot stage timings in ms }
   BENCH_FORWARD: "benchForward", // { repeats } → { medianMs, minMs, maxMs } of the forward pass
+  LOAD_TEXT: "loadText", // { text, name } → model summary (an export read in the page)
+  LEARN: "learn", // { op: LEARN.*, ... } → see web/src/worker/learning.js
+});
+
+/** Operations of a REQUEST.LEARN request (served by py_runtime/learning.py). */
+export const LEARN = Object.freeze({
+  DATA: "data", // { dataset, trainUrl, heldOutUrl } → { dataset, train, held_out }
+  TRAIN: "train", // { options } → final progress (progress events while it runs)
+  FINE_TUNE: "fineTune", // { pixels: Float32Array, labels, options } → progress with before/after
+  PAUSE: "pause",
+  RESUME: "resume",
+  STOP: "stop", // → progress (the running request resolves too)
+  RESET: "reset", // → { summary, ... } of the loaded model, current again
+  EXPORT: "export", // { source } → export JSON text
+  STATUS: "status",
 });
 
 export const EVENT = Object.freeze({
   RESPONSE: "response",
   STAGE: "stage",
   FATAL: "fatal",
+  LEARN: "learn", // { progress } while training, { summary } when the model's shape is new
 });
 
 export const STAGES = Object.freeze(["runtime", "numpy", "weights"]);

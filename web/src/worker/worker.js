@@ -4,6 +4,7 @@
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
 import { EVENT, REQUEST } from "../protocol.js";
 import { MESSAGES } from "../ui/strings.js";
+import { learningRequests } from "./learning.js";
 
 const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
 const PYODIDE_URL = new URL("../../vendor/pyodide/", import.meta.url).href;
@@ -85,6 +86,7 @@ async function boot() {
     layer: pyodide.globals.get("mlpvis_layer"),
     summary: null,
   };
+  api.learn = learningRequests(pyodide, post);
   let summary;
   let firstError = null;
   try {
@@ -138,6 +140,10 @@ async function handle(api, request) {
         pair.destroy();
       }
     }
+    case REQUEST.LOAD_TEXT:
+      return [loadText(api, request.text, request.name), []];
+    case REQUEST.LEARN:
+      return api.learn(request);
     case REQUEST.TIMINGS:
       return [{ ...timings }, []];
     case REQUEST.BENCH_FORWARD:
@@ -228,12 +234,16 @@ sys.path.insert(0, "${RUNTIME_DIR}")
 import numpy as np
 from py_runtime.export_format import ExportError
 from py_runtime.runtime import Runtime
+from py_runtime.learning import Learner, handle_request
 
 _runtime = Runtime()
+_learner = Learner(_runtime)
 
 def mlpvis_load(text):
     try:
-        return json.dumps({"summary": _runtime.load(text, image_shape=(28, 28))})
+        summary = _runtime.load(text, image_shape=(28, 28))
+        _learner.model_loaded()
+        return json.dumps({"summary": summary})
     except ExportError as error:
         return json.dumps({"error": str(error)})
 
@@ -243,6 +253,9 @@ def mlpvis_predict(js_pixels, mnist_style):
 
 def mlpvis_connections(n, mode):
     return _runtime.connections(int(n), str(mode))
+
+def mlpvis_learn(name, args, *buffers):
+    return handle_request(_learner, name, args, *buffers)
 
 def mlpvis_layer(index):
     return (_runtime.layer_weights(int(index)), _runtime.layer_biases(int(index)))

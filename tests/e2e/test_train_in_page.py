@@ -1,0 +1,143 @@
+"""Learning in the page (issue 12): train from scratch, stop, teach and fine-tune, persist
+examples, export and reopen — in the real page, with the worker's Pyodide."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from py_runtime import forward, parse_export
+from py_runtime.samples import read_samples
+
+from .conftest import ROOT, SITE
+from .helpers import probabilities, wait_for_prediction
+
+TRAIN_TIMEOUT_MS = 240_000
+SAMPLES = ROOT / "exports" / "samples" / "mnist.bin"
+
+
+def open_panel(page):
+    page.get_by_test_id("learn-panel").locator("summary").click()
+    page.wait_for_function(
+        "document.querySelector(\"[data-testid='learn-status']\").textContent.includes('training digits')",
+        timeout=60_000,
+    )
+
+
+def scene_updates(page) -> int:
+    return page.evaluate("window.mlpvis.sceneStats().updates ?? 0")
+
+
+def test_train_one_epoch_from_scratch_learns_and_moves_the_scene(open_page, probe):
+    page = open_page()
+    open_panel(page)
+    page.get_by_test_id("sample-3").click()
+    wait_for_prediction(page)
+    updates_before = scene_updates(page)
+    shown_before = probabilities(page)
+    result = page.evaluate("window.mlpvis.train({epochs: 1, seed: 1})")
+    assert result["imagesSeen"] == 8000
+    assert result["heldOutAccuracy"] >= 0.85
+    assert result["imagesPerSecond"] > 0 and result["seconds"] > 0
+    assert scene_updates(page) >= updates_before + 3  # frames followed the changing weights
+    assert probabilities(page) != shown_before
+    stats = page.get_by_test_id("learn-stats").text_content()
+    assert "8,000 images" in stats and "held-out" in stats
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_stopping_mid_epoch_leaves_a_usable_model(open_page):
+    page = open_page()
+    page.evaluate("window.__run = window.mlpvis.train({epochs: 1, batchSize: 16, seed: 2})")
+    page.wait_for_function(
+        "(window.mlpvis.learningStatus().progress?.images_seen ?? 0) > 500", timeout=60_000
+    )
+    stopped = page.evaluate("window.mlpvis.stopTraining()")
+    done = page.evaluate("window.__run")
+    assert 0 < done["imagesSeen"] < 8000 and done["stopped"]
+    assert stopped["imagesSeen"] == done["imagesSeen"]
+    page.get_by_test_id("sample-7").click()
+    wait_for_prediction(page)
+    values = probabilities(page)
+    assert abs(sum(values) - 1) < 0.02 and all(np.isfinite(values))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ("window.mlpvis.train({epochs: -1})", "epochs"),
+        ("window.mlpvis.train({batchSize: 0})", "batchSize"),
+        ("window.mlpvis.train({from: 'nowhere'})", "from"),
+        ("window.mlpvis.fineTune({steps: -5})", "examples|steps"),
+        ("window.mlpvis.teach(10)", "not one of this model's labels"),
+        ("window.mlpvis.teach('x')", "not one of this model's labels"),
+        ("window.mlpvis.fineTune({steps: 10})", "no examples"),
+    ],
+)
+def test_bad_arguments_reject_clearly_and_change_nothing(open_page, call, message):
+    page = open_page()
+    page.evaluate("window.mlpvis.forgetExamples()")
+    page.get_by_test_id("sample-2").click()
+    wait_for_prediction(page)
+    before = probabilities(page)
+    error = page.evaluate(f"{call}.then(() => null, (e) => e.message)")
+    assert error is not None
+    import re
+
+    assert re.search(message, error), error
+    assert page.evaluate("window.mlpvis.learningStatus().changed") is False
+    assert page.evaluate("window.mlpvis.predict()")["probabilities"] == pytest.approx(
+        before, abs=1e-6
+    )
+
+
+def test_examples_survive_a_reload(open_page):
+    page = open_page()
+    page.evaluate("window.mlpvis.forgetExamples()")
+    page.get_by_test_id("sample-4").click()
+    wait_for_prediction(page)
+    assert page.evaluate("window.mlpvis.teach(4)") == 1
+    assert page.evaluate("window.mlpvis.teach('4')") == 2
+    page.reload()
+    page.wait_for_selector("html[data-runtime='ready']", timeout=60_000)
+    examples = page.evaluate("window.mlpvis.examples()")
+    assert [example["label"] for example in examples] == [4, 4]
+    assert len(examples[0]["pixels"]) == 784 and max(examples[0]["pixels"]) > 0.5
+    page.get_by_test_id("learn-panel").locator("summary").click()
+    page.wait_for_selector("[data-testid='learn-example']")
+    assert page.locator("[data-testid='learn-example']").count() == 2
+    page.locator("[data-testid='learn-example-delete']").first.click()
+    page.wait_for_function(
+        "document.querySelectorAll(\"[data-testid='learn-example']\").length === 1"
+    )
+    assert page.evaluate("window.mlpvis.forgetExamples()") == 1
+
+
+def test_exported_model_reopens_by_file_picker_with_the_same_predictions(open_page, tmp_path):
+    page = open_page()
+    page.evaluate("window.mlpvis.train({epochs: 1, batchSize: 128, seed: 3})")
+    text = page.evaluate("window.mlpvis.exportModel()")
+    document = json.loads(text)
+    assert "browser" in document["training"]["where"]
+    assert document["training"]["from"].endswith(".json")
+    model = parse_export(text)  # the format's reader accepts it
+    page.get_by_test_id("sample-5").click()
+    wait_for_prediction(page)
+    trained = page.evaluate("window.mlpvis.predict()")
+    page.evaluate("window.mlpvis.resetModel()")
+    reset = page.evaluate("window.mlpvis.predict()")
+    assert reset["probabilities"] != pytest.approx(trained["probabilities"], abs=1e-4)
+    path = tmp_path / "mine.json"
+    path.write_text(text)
+    page.get_by_test_id("learn-panel").locator("summary").click()
+    page.get_by_test_id("learn-file").set_input_files(str(path))
+    page.wait_for_function(
+        "(before) => window.mlpvis.predict().then(r => Math.abs(r.probabilities[0] - before) > 1e-6)",
+        arg=reset["probabilities"][0],
+    )
+    reopened = page.evaluate("window.mlpvis.predict()")
+    assert reopened["probabilities"] == pytest.approx(trained["probabilities"], abs=1e-6)
+    expected = forward(model, np.array(reopened["input"], dtype=np.float32)).probabilities
+    assert reopened["probabilities"] == pytest.approx(expected.tolist(), abs=1e-5)

@@ -1,0 +1,29 @@
+// Argument checks of the learning API that the page makes itself (the worker checks the rest).
+
+/** The class index of `label`: an index (0…n-1) or one of the label strings. */
+export function checkLabel(label, labels) {
+  if (Number.isInteger(label) && label >= 0 && label < labels.length) return label;
+  if (typeof label === "string" && labels.includes(label)) return labels.indexOf(label);
+  throw new Error(`${JSON.stringify(label)} is not one of this model's labels (${labels.join(", ")}).`);
+}
+
+/** A file that may be an export: not empty, not over the size limit. */
+export function checkExportFile(file, maxBytes) {
+  if (!file) throw new Error("No file was chosen.");
+  if (file.size === 0) throw new Error(`${file.name} is empty.`);
+  if (file.size > maxBytes) {
+    throw new Error(`${file.name} is ${file.size} bytes, larger than the ${maxBytes}-byte limit.`);
+  }
+}
+
+/** The API's result of a finished training session. */
+export function trainResult(progress) {
+  return {
+    imagesSeen: progress.images_seen,
+    heldOutAccuracy: progress.held_out_accuracy,
+    imagesPerSecond: progress.images_per_second,
+    seconds: progress.seconds,
+    epoch: progress.epoch,
+    stopped: progress.epoch_progress < 1 || progress.epoch < progress.epochs,
+  };
+}
