@@ -162,9 +162,9 @@ class Learner:
         unknown = sorted(set(options) - {"steps", "learningRate", "seed"})
         if unknown:
             raise LearningError(f"unknown fine-tune option(s): {', '.join(unknown)}")
-        steps = _whole(options.get("steps", 150), "steps", 1, MAX_STEPS)
+        steps = _whole(options.get("steps", 200), "steps", 1, MAX_STEPS)
         seed = _whole(options.get("seed", 0), "seed", 0, 2**32 - 1)
-        rate = _rate(options.get("learningRate", 0.01))
+        rate = _rate(options.get("learningRate", 0.003))
         labels = list(labels)
         if not labels:
             raise LearningError("there are no examples to fine-tune on: teach it some first")

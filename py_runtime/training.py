@@ -252,10 +252,10 @@ class FineTuneSession(Session):
         examples: tuple[np.ndarray, np.ndarray],
         replay: tuple[np.ndarray, np.ndarray],
         *,
-        steps: int = 150,
+        steps: int = 200,
         batch_size: int = 32,
         mine_per_batch: int = 8,
-        learning_rate: float | None = 0.01,
+        learning_rate: float | None = 0.003,
         optimiser: str = "sgd",
         seed: int = 0,
     ):

@@ -86,8 +86,13 @@ export class LearnPanel {
     this.el("learn-file").addEventListener("change", (event) => {
       const [file] = event.target.files;
       event.target.value = "";
-      if (file) this.attempt(() => this.hooks.openFile(file));
+      if (file) this.attempt(() => this.openFile(file));
     });
+  }
+
+  async openFile(file) {
+    await this.hooks.openFile(file);
+    this.el("learn-status").textContent = T.opened(file.name);
   }
 
   /** First opening: fetch the digits, show the model's labels. */
@@ -236,7 +241,7 @@ export class LearnPanel {
       event.preventDefault();
       delete target.dataset.dropping;
       const [file] = event.dataTransfer?.files ?? [];
-      if (file) this.attempt(() => this.hooks.openFile(file));
+      if (file) this.attempt(() => this.openFile(file));
     });
   }
 }
