@@ -16,13 +16,18 @@ export function checkExportFile(file, maxBytes) {
   }
 }
 
-/** The API's result of a finished training session. */
+/**
+ * The API's result of a finished training session. `seconds` is wall-clock time in the page
+ * (slices, the predictions between them, messages), `computeSeconds` the time in the steps.
+ */
 export function trainResult(progress) {
+  const seconds = progress.wall_seconds ?? progress.seconds;
   return {
     imagesSeen: progress.images_seen,
     heldOutAccuracy: progress.held_out_accuracy,
-    imagesPerSecond: progress.images_per_second,
-    seconds: progress.seconds,
+    imagesPerSecond: seconds > 0 ? progress.images_seen / seconds : 0,
+    seconds,
+    computeSeconds: progress.seconds,
     epoch: progress.epoch,
     stopped: progress.epoch_progress < 1 || progress.epoch < progress.epochs,
   };

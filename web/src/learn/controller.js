@@ -122,8 +122,10 @@ export class LearningController {
     this.running = kind;
     this.paused = false;
     this.notify({ started: kind });
+    const started = performance.now();
     try {
       const progress = await start();
+      progress.wall_seconds = (performance.now() - started) / 1000; // slices, frames, messages
       this.progress = progress;
       this.changed = true;
       return progress;

@@ -4,7 +4,7 @@
 
 import { EVENT, LEARN } from "../protocol.js";
 
-const SLICE_SECONDS = 0.03; // a prediction waits at most about this long while training
+const SLICE_SECONDS = 0.015; // a prediction waits at most about this long while training
 
 /**
  * @param {object} pyodide the booted Pyodide
