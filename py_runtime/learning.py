@@ -69,10 +69,11 @@ class Learner:
     # ---- data and the model
 
     def model_loaded(self) -> None:
-        """The page loaded another export: it becomes the base; any session ends."""
+        """The page loaded another export: it becomes the base; a running session ends
+        (its next ``slice`` reports it done) and its weights are dropped."""
         self.base = self.holder.model
-        self.session = None
-        self.kind = None
+        if self.session is not None:
+            self.session.done = True
         self.lineage = {}
 
     def set_data(self, dataset: str, train_raw: bytes, held_out_raw: bytes) -> dict:
@@ -265,6 +266,7 @@ class Learner:
         progress = _finite(session.progress())
         progress["kind"] = self.kind
         progress["architecture"] = list(session.model.architecture)
+        progress["changed"] = self.holder.model is not self.base
         if isinstance(session, TrainSession):
             progress["history"] = [_finite(point) for point in session.history]
         if isinstance(session, FineTuneSession) and session.done and self.before is not None:

@@ -194,3 +194,14 @@ def test_handle_request_answers_json_and_reports_errors(learner):
     assert parse_export(text).architecture == [784, 16, 10]
     reset = json.loads(handle_request(learner, "reset"))["value"]
     assert reset["changed"] is False and reset["summary"]["architecture"] == [784, 16, 10]
+
+
+def test_loading_another_model_ends_a_running_session(learner):
+    learner.start_training({})
+    learner.slice(0)
+    other = json.dumps(random_export((784, 16, 10), seed=5))
+    learner.holder.load(other)
+    learner.model_loaded()
+    progress = learner.slice(0.1)
+    assert progress["done"]
+    assert learner.holder.model is learner.base and not learner.status()["changed"]

@@ -127,7 +127,7 @@ export class LearningController {
       const progress = await start();
       progress.wall_seconds = (performance.now() - started) / 1000; // slices, frames, messages
       this.progress = progress;
-      this.changed = true;
+      this.changed = progress.changed ?? true; // false when another model was loaded meanwhile
       return progress;
     } finally {
       this.running = null;
