@@ -201,3 +201,56 @@ def test_teach_two_unusual_digits_then_fine_tune_recognises_that_style(open_page
     page.evaluate("window.mlpvis.resetModel()")
     assert hits() == before_hits  # back to the loaded model
     page.evaluate("window.mlpvis.forgetExamples()")
+
+
+def test_the_panel_fetches_the_digits_only_when_opened_and_its_controls_work(open_page):
+    page = open_page()
+    learn_requests = []
+    page.on("request", lambda r: learn_requests.append(r.url) if "/learn/" in r.url else None)
+    page.wait_for_timeout(500)
+    assert learn_requests == []  # nothing fetched before the panel opens
+    page.evaluate("window.mlpvis.forgetExamples()")
+    open_panel(page)
+    assert any(url.endswith("learn/mnist-train.bin.gz") for url in learn_requests)
+    assert any(url.endswith("learn/mnist-held-out.bin.gz") for url in learn_requests)
+    # teach by button: a thumbnail appears
+    page.get_by_test_id("sample-6").click()
+    wait_for_prediction(page)
+    page.get_by_test_id("learn-teach-6").click()
+    page.wait_for_selector("[data-testid='learn-example'][data-label='6']")
+    assert page.get_by_test_id("learn-examples-count").text_content() == "1 example"
+    # train a smaller network by button; pause, resume, stop
+    page.get_by_test_id("learn-size").select_option("32")
+    page.get_by_test_id("learn-epochs").fill("3")
+    page.get_by_test_id("learn-train").click()
+    panel = page.get_by_test_id("learn-panel")
+    page.wait_for_function(
+        "(panel) => Number(panel.dataset.imagesSeen || 0) > 300", arg=panel.element_handle()
+    )
+    assert page.evaluate("window.mlpvis.model().architecture") == [784, 32, 10]
+    page.get_by_test_id("learn-pause").click()
+    page.wait_for_function(
+        "(panel) => panel.dataset.learning === 'paused'", arg=panel.element_handle()
+    )
+    seen = int(panel.get_attribute("data-images-seen"))
+    page.wait_for_timeout(400)
+    assert int(panel.get_attribute("data-images-seen")) == seen  # paused means paused
+    assert page.get_by_test_id("learn-pause").text_content() == "Resume"
+    page.get_by_test_id("learn-pause").click()
+    page.wait_for_function(
+        "([panel, seen]) => Number(panel.dataset.imagesSeen) > seen",
+        arg=[panel.element_handle(), seen],
+    )
+    page.get_by_test_id("learn-stop").click()
+    page.wait_for_function(
+        "(panel) => panel.dataset.learning === 'idle'", arg=panel.element_handle()
+    )
+    assert "held-out" in page.get_by_test_id("learn-stats").text_content()
+    # fine-tune by button, then back to the loaded model
+    page.get_by_test_id("learn-fine-tune").click()
+    result = page.get_by_test_id("learn-fine-tune-result")
+    page.wait_for_function("(r) => r.textContent.includes('→')", arg=result.element_handle())
+    page.get_by_test_id("learn-reset").click()
+    page.wait_for_function("window.mlpvis.model().architecture.length === 4")
+    assert page.evaluate("window.mlpvis.learningStatus().changed") is False
+    page.evaluate("window.mlpvis.forgetExamples()")
