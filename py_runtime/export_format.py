@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from .constants import ACTIVATIONS, DATASETS, IMAGE_SHAPE, MAX_EXPORT_BYTES, PREPROCESSING
+
 FORMAT_NAME = "mnist-mlp-weights"
 FORMAT_VERSION = 1
-MAX_EXPORT_BYTES = 64 * 1024 * 1024
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 DTYPES = {"float16": np.dtype("<f2"), "float32": np.dtype("<f4")}
-DATASET_NAMES = ("mnist", "fashion-mnist")
+DATASET_NAMES = tuple(DATASETS)
 OUTPUTS = ("softmax",)
 
 
@@ -59,6 +59,8 @@ class Model:
     std: float
     dataset: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    preprocessing: str = "none"
+    """The input preprocessing the model expects ("mnist-style" or "none")."""
 
     def summary(self) -> dict[str, Any]:
         """Everything about the model except its tensors (JSON-friendly)."""
@@ -67,6 +69,7 @@ class Model:
             "labels": list(self.labels),
             "image_shape": list(self.image_shape),
             "dataset": self.dataset,
+            "preprocessing": self.preprocessing,
             "normalization": {"mean": self.mean, "std": self.std},
             "activations": [layer.activation for layer in self.layers],
             "layer_names": [layer.name for layer in self.layers],
@@ -132,6 +135,12 @@ def validate_export(document: Any) -> Model:
     )
     if std <= 0:
         raise ExportError("dataset.normalization.std", f"must be positive, found {std}")
+    preprocessing = dataset.get("preprocessing", DATASETS[name]["preprocessing"])
+    if preprocessing not in PREPROCESSING:
+        raise ExportError(
+            "dataset.preprocessing",
+            f"unknown preprocessing {preprocessing!r} (one of {PREPROCESSING})",
+        )
 
     architecture = _int_list(_require(document, "architecture", list, ""), "architecture")
     if len(architecture) < 2:
@@ -193,7 +202,9 @@ def validate_export(document: Any) -> Model:
         _validate_timeline(timeline)
 
     metadata = {k: v for k, v in document.items() if k not in ("layers",)}
-    return Model(architecture, layers, list(labels), image_shape, mean, std, name, metadata)
+    return Model(
+        architecture, layers, list(labels), image_shape, mean, std, name, metadata, preprocessing
+    )
 
 
 def decode_tensor(tensor: dict, where: str) -> np.ndarray:
@@ -285,19 +296,23 @@ def build_export(
     dtype: str = "float16",
     dataset: str = "mnist",
     labels: list[str] | None = None,
-    image_shape: tuple[int, int] = (28, 28),
+    image_shape: tuple[int, int] = IMAGE_SHAPE,
     mean: float = 0.1307,
     std: float = 0.3081,
     metrics: dict | None = None,
     training: dict | None = None,
     timeline: list[dict] | None = None,
     created: str | None = None,
+    preprocessing: str | None = None,
 ) -> dict:
     """Build a version-1 export document from ``[(weight[out,in], bias[out]), ...]``.
 
     Hidden layers default to ReLU and the last layer is linear. The result is
     validated before it is returned, so a writer cannot produce a file the page rejects.
+    ``preprocessing`` defaults to the dataset's (MNIST-style for mnist, none otherwise).
     """
+    if preprocessing is None:
+        preprocessing = DATASETS.get(dataset, {}).get("preprocessing", "none")
     count = len(weights)
     if activations is None:
         activations = ["relu"] * (count - 1) + ["linear"]
@@ -313,6 +328,7 @@ def build_export(
             "image_shape": list(image_shape),
             "labels": list(labels),
             "normalization": {"mean": float(mean), "std": float(std)},
+            "preprocessing": preprocessing,
         },
         "architecture": architecture,
         "layers": [

@@ -57,7 +57,7 @@ class Learner:
 
     def __init__(self, holder: Any):
         self.holder = holder
-        self.base: Model | None = None  # the loaded model; reset returns to it
+        self.base: Model | None = holder.model  # the loaded model; reset returns to it
         self.train: tuple[np.ndarray, np.ndarray] | None = None
         self.held_out: tuple[np.ndarray, np.ndarray] | None = None
         self.dataset: str | None = None
@@ -65,6 +65,12 @@ class Learner:
         self.kind: str | None = None
         self.before: dict | None = None
         self.lineage: dict = {}
+        self.current: Model | None = holder.model  # the model this learner made current
+
+    def sync(self) -> None:
+        """Notice a model loaded by someone else (the page loaded an export)."""
+        if self.holder.model is not self.current:
+            self.model_loaded()
 
     # ---- data and the model
 
@@ -72,9 +78,22 @@ class Learner:
         """The page loaded another export: it becomes the base; a running session ends
         (its next ``slice`` reports it done) and its weights are dropped."""
         self.base = self.holder.model
+        self.current = self.holder.model
         if self.session is not None:
             self.session.done = True
         self.lineage = {}
+
+    def _make_current(self, model: Model) -> None:
+        """Make ``model`` the holder's; caches derived from the old weights are dropped."""
+        self.holder.model = model
+        self.current = model
+        self.weights_changed()
+
+    def weights_changed(self) -> None:
+        """The current weights changed in place: drop the holder's caches derived from them."""
+        caches = getattr(self.holder, "weight_connections", None)
+        if caches is not None:
+            caches.clear()
 
     def set_data(self, dataset: str, train_raw: bytes, held_out_raw: bytes) -> dict:
         """Install the training and held-out digits of ``dataset``."""
@@ -202,6 +221,7 @@ class Learner:
             raise LearningError("nothing is training")
         if not self.session.done:
             self.session.run(max_seconds=max(0.0, float(max_seconds)))
+            self.weights_changed()
         return self._progress()
 
     def stop(self) -> dict:
@@ -217,7 +237,7 @@ class Learner:
     def reset(self) -> dict:
         """Drop any session and make the loaded model current again."""
         if self.base is not None:
-            self.holder.model = self.base
+            self._make_current(self.base)
         self.session = None
         self.kind = None
         self.lineage = {}
@@ -259,7 +279,7 @@ class Learner:
             self.base = self.holder.model
         self.session = session
         self.kind = kind
-        self.holder.model = session.model
+        self._make_current(session.model)
 
     def _progress(self) -> dict:
         session = self.session
@@ -344,52 +364,96 @@ def _finite(values: dict) -> dict:
     }
 
 
-def handle_request(learner: Learner, name: str, args_json: str = "{}", *buffers) -> str:
-    """The worker's one entry point: ``name`` with JSON ``args`` (and byte buffers) →
-    JSON ``{"value": …}`` or ``{"error": message}``; a refused request changes nothing."""
-    try:
-        args = json.loads(args_json or "{}")
-        if not isinstance(args, dict):
-            raise LearningError("arguments must be an object")
-        value = _dispatch(learner, name, args, [_bytes(buffer) for buffer in buffers])
-    except LearningError as error:
-        return json.dumps({"error": str(error)})
-    return json.dumps({"value": value})
+# ---------------------------------------------------------------- worker requests
+# Each is ``function(session, **arguments)`` like py_runtime.worker_api's; the learner lives
+# on the session (the worker's one state), created on first use.
 
 
-def _bytes(buffer) -> bytes:
-    """Bytes of a buffer; a Pyodide ``JsProxy`` of a typed array has ``to_bytes``."""
-    return buffer.to_bytes() if hasattr(buffer, "to_bytes") else bytes(buffer)
+def learner_of(session: Any) -> Learner:
+    """The session's learner, in step with the session's model."""
+    learner = getattr(session, "learner", None)
+    if learner is None:
+        learner = Learner(session)
+        session.learner = learner
+    learner.sync()
+    return learner
 
 
-def _dispatch(learner: Learner, name: str, args: dict, buffers: list[bytes]):
-    holder = learner.holder
-    if name == "data":
-        if len(buffers) != 2:
-            raise LearningError("data needs the training and the held-out digits")
-        return learner.set_data(str(args.get("dataset")), buffers[0], buffers[1])
-    if name == "train":
-        progress = learner.start_training(args.get("options") or {})
-        return {**progress, "summary": holder.model.summary()}
-    if name == "fineTune":
-        if len(buffers) != 1:
-            raise LearningError("fineTune needs the examples' pixels")
-        pixels = np.frombuffer(buffers[0], dtype=np.float32)
-        labels = args.get("labels")
-        if not isinstance(labels, list):
-            raise LearningError("labels must be a list")
-        return learner.start_fine_tune(pixels, labels, args.get("options") or {})
-    if name == "slice":
-        return learner.slice(float(args.get("seconds", 0.03)))
-    if name == "stop":
-        return learner.stop()
-    if name == "reset":
-        status = learner.reset()
-        return {**status, "summary": holder.model.summary() if holder.model else None}
-    if name == "export":
-        return learner.export(str(args.get("source", "")))
-    if name == "status":
-        return learner.status()
-    if name == "heldOut":
-        return learner.held_out_accuracy()
-    raise LearningError(f"unknown learning request {name!r}")
+def model_message(model: Model) -> dict:
+    """``{"summary", "layers"}`` as the worker's ``load`` answers it (the views' model)."""
+    return {
+        "summary": model.summary(),
+        "layers": [
+            {"weight": layer.weight.reshape(-1), "bias": layer.bias} for layer in model.layers
+        ],
+    }
+
+
+def learn_data(session: Any, dataset: str, train: np.ndarray, held_out: np.ndarray) -> dict:
+    """Install the training and held-out digits (sample assets, gzip or not, as uint8)."""
+    learner = learner_of(session)
+    as_bytes = (np.asarray(part, dtype=np.uint8).tobytes() for part in (train, held_out))
+    return learner.set_data(str(dataset), *as_bytes)
+
+
+def learn_train(session: Any, options: dict | None = None) -> dict:
+    """Start training (``Learner.start_training``); the answer carries the model for the views."""
+    progress = learner_of(session).start_training(options or {})
+    return {**progress, "model": model_message(session.model)}
+
+
+def learn_fine_tune(
+    session: Any, pixels: np.ndarray, labels: list, options: dict | None = None
+) -> dict:
+    """Start fine-tuning on the person's examples (``[K * 784]`` float32 in [0, 1])."""
+    if not isinstance(labels, list):
+        raise LearningError("labels must be a list")
+    return learner_of(session).start_fine_tune(pixels, labels, options or {})
+
+
+def learn_slice(session: Any, seconds: float = 0.015) -> dict:
+    """Train for about ``seconds`` (at least one step); the progress so far."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise LearningError(f"seconds must be a number, got {seconds!r}")
+    return learner_of(session).slice(seconds)
+
+
+def learn_stop(session: Any) -> dict:
+    return learner_of(session).stop()
+
+
+def learn_reset(session: Any) -> dict:
+    """The loaded model is current again: ``{"status", "model": {"summary", "layers"}}``."""
+    learner = learner_of(session)
+    status = learner.reset()
+    return {"status": status, "model": model_message(session.model)}
+
+
+def learn_model(session: Any) -> dict:
+    """The current model for the views (its weights change while training)."""
+    learner_of(session)
+    if session.model is None:
+        raise LearningError("no model is loaded")
+    return model_message(session.model)
+
+
+def learn_export(session: Any, source: str = "") -> str:
+    return learner_of(session).export(str(source))
+
+
+def learn_status(session: Any) -> dict:
+    return learner_of(session).status()
+
+
+LEARNING_REQUESTS = {
+    "learn_data": learn_data,
+    "learn_train": learn_train,
+    "learn_fine_tune": learn_fine_tune,
+    "learn_slice": learn_slice,
+    "learn_stop": learn_stop,
+    "learn_reset": learn_reset,
+    "learn_model": learn_model,
+    "learn_export": learn_export,
+    "learn_status": learn_status,
+}
+"""The learning requests, merged into ``py_runtime.worker_api.REQUESTS``."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from torch import nn
 
+from py_runtime.constants import DATASETS, IMAGE_SHAPE
 from py_runtime.export_format import Model, build_export, load_export, validate_export
 
 from .atomic import write_atomically
@@ -30,7 +31,8 @@ def build_model_export(
         dtype=dtype,
         dataset=spec.name,
         labels=list(spec.labels),
-        image_shape=(28, 28),
+        image_shape=IMAGE_SHAPE,
+        preprocessing=DATASETS[spec.name]["preprocessing"],  # the input the page should feed it
         mean=spec.mean,
         std=spec.std,
         metrics=metrics,

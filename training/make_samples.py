@@ -86,6 +86,14 @@ def make_samples(dataset: str, data_dir: str | Path, per_class: int, out: str | 
     return {"out": str(out), "bytes": size, "count": len(indices), "test_indices": indices}
 
 
+def write_samples(path: str | Path, images: np.ndarray, labels: np.ndarray) -> int:
+    """Write the asset atomically (temporary file beside ``path``, then a rename); its size."""
+    data = encode_samples(images, labels)
+    read_samples(data)  # what is written must read back
+    write_atomically(path, lambda temporary: Path(temporary).write_bytes(data))
+    return len(data)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m training.make_samples",
@@ -120,11 +128,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def write_samples(path: str | Path, images: np.ndarray, labels: np.ndarray) -> int:
-    """Write the asset atomically (temporary file beside ``path``, then a rename); its size."""
-    data = encode_samples(images, labels)
-    read_samples(data)  # what is written must read back
-    write_atomically(path, lambda temporary: Path(temporary).write_bytes(data))
-    return len(data)

@@ -6,6 +6,9 @@ with the setup command, when a source is absent, as in test_training_defaults).
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -81,3 +84,45 @@ def test_committed_assets_hold_held_out_digits_the_default_recognises(
         for image in images.astype(np.float32)
     ]
     assert np.mean(np.array(predicted) == labels) >= minimum
+
+
+def documented_commands(module: str) -> list[list[str]]:
+    """The ``python -m MODULE …`` commands of docs/training.md, as argument lists."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "training.md").read_text()
+    joined = text.replace("\\\n", " ")
+    return [
+        shlex.split(line.strip().split("#")[0])
+        for line in joined.splitlines()
+        if line.strip().startswith(f"python -m {module} ")
+    ]
+
+
+def with_option(command: list[str], option: str, value: str) -> list[str]:
+    command = list(command)
+    if option in command:
+        command[command.index(option) + 1] = value
+    else:
+        command += [option, value]
+    return command
+
+
+def test_documented_make_samples_commands_run_as_commands(tiny_data_dir, tmp_path, subprocess_env):
+    """Run the commands docs/training.md shows, in a child process (as a person would)."""
+    commands = documented_commands("training.make_samples")
+    assert len(commands) == 2
+    for index, command in enumerate(commands):
+        out = tmp_path / f"samples-{index}.bin"
+        command = with_option(command, "--data-dir", str(tiny_data_dir))
+        command = with_option(command, "--per-class", "2")
+        command = with_option(command, "--out", str(out))
+        run = subprocess.run(
+            [sys.executable, *command[1:]],
+            cwd=Path(__file__).resolve().parents[2],
+            env=subprocess_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        images, labels = load_samples(out)
+        assert labels.tolist() == [label for label in range(10) for _ in range(2)]

@@ -11,8 +11,8 @@ import pytest
 from py_runtime import parse_export, random_export
 from py_runtime.forward import forward
 from py_runtime.learning import Learner, LearningError, read_asset
-from py_runtime.runtime import Runtime
 from py_runtime.samples import encode_samples
+from py_runtime.worker_api import Session, load
 
 from .test_training_session import synthetic_digits
 
@@ -25,10 +25,9 @@ def asset(count, seed, compress=True):
 
 @pytest.fixture
 def learner():
-    runtime = Runtime()
-    runtime.load(json.dumps(random_export((784, 16, 10), seed=0)))
-    learner = Learner(runtime)
-    learner.model_loaded()
+    session = Session()
+    load(session, json.dumps(random_export((784, 16, 10), seed=0)))
+    learner = Learner(session)
     learner.set_data("mnist", asset(400, 1), asset(100, 2, compress=False))
     return learner
 
@@ -109,10 +108,9 @@ def test_bad_training_options_change_nothing(learner, options, message):
 
 
 def test_training_needs_data_of_the_models_dataset():
-    runtime = Runtime()
-    runtime.load(json.dumps(random_export((784, 16, 10), seed=0)))
-    learner = Learner(runtime)
-    learner.model_loaded()
+    session = Session()
+    load(session, json.dumps(random_export((784, 16, 10), seed=0)))
+    learner = Learner(session)
     with pytest.raises(LearningError, match="not loaded"):
         learner.start_training({})
     learner.set_data("fashion-mnist", asset(20, 1), asset(20, 2))
@@ -177,31 +175,70 @@ def test_slice_without_a_session_is_refused(learner):
         learner.slice(0.1)
 
 
-def test_handle_request_answers_json_and_reports_errors(learner):
-    from py_runtime.learning import handle_request
+def call(name, **arguments):
+    """One request through the worker's glue, as the page sends it (JSON + buffers)."""
+    from py_runtime import worker_glue
+    from py_runtime.worker_glue import unpack
 
-    answer = json.loads(handle_request(learner, "train", json.dumps({"options": {"epochs": 1}})))
-    assert answer["value"]["summary"]["architecture"] == [784, 16, 10]
-    answer = json.loads(handle_request(learner, "slice", json.dumps({"seconds": 0})))
-    assert answer["value"]["steps"] == 1
-    answer = json.loads(handle_request(learner, "fineTune", json.dumps({"labels": [1]})))
-    assert "pixels" in answer["error"]
-    pixels = np.zeros(784, dtype=np.float32).tobytes()
-    answer = json.loads(handle_request(learner, "fineTune", '{"labels": [12]}', pixels))
-    assert "label 12" in answer["error"]
-    assert "unknown" in json.loads(handle_request(learner, "fly"))["error"]
-    text = json.loads(handle_request(learner, "export", '{"source": "x"}'))["value"]
-    assert parse_export(text).architecture == [784, 16, 10]
-    reset = json.loads(handle_request(learner, "reset"))["value"]
-    assert reset["changed"] is False and reset["summary"]["architecture"] == [784, 16, 10]
+    buffers = []
+
+    def placeholder(value):
+        buffers.append(value)
+        return {"$buffer": len(buffers) - 1, "dtype": value.dtype.name}
+
+    plain = {
+        key: placeholder(value) if isinstance(value, np.ndarray) else value
+        for key, value in arguments.items()
+    }
+    text, arrays = worker_glue.call(name, json.dumps(plain), buffers)
+    return unpack(json.loads(text), arrays)
+
+
+def test_learning_requests_through_the_worker_glue(monkeypatch):
+    from py_runtime import worker_glue
+
+    monkeypatch.setattr(worker_glue, "session", Session())
+    export = json.dumps(random_export((784, 16, 10), seed=0))
+    assert call("load", text=export)["ok"]
+    train = np.frombuffer(asset(200, 1), dtype=np.uint8)
+    held = np.frombuffer(asset(50, 2), dtype=np.uint8)
+    answer = call("learn_data", dataset="mnist", train=train, held_out=held)
+    assert answer == {"ok": True, "value": {"dataset": "mnist", "train": 200, "held_out": 50}}
+    started = call("learn_train", options={"epochs": 1, "hidden": [8]})["value"]
+    assert started["model"]["summary"]["architecture"] == [784, 8, 10]
+    assert started["model"]["layers"][0]["weight"].shape == (784 * 8,)
+    assert call("learn_slice", seconds=0)["value"]["steps"] == 1
+    frame = call("predict", pixels=np.zeros(784, np.float32) + 0.5, top_n=3)["value"]
+    assert frame["activations"][0].shape == (8,)  # frames follow the model being trained
+    refused = call("learn_fine_tune", pixels=np.zeros(784, np.float32), labels=[12])
+    assert refused["ok"] is False and "label 12" in refused["error"]
+    assert "unknown request" in call("learn_fly")["error"]
+    assert call("learn_train", speed=2)["ok"] is False  # a bad keyword is refused
+    text = call("learn_export", source="x")["value"]
+    assert parse_export(text).architecture == [784, 8, 10]
+    reset = call("learn_reset")["value"]
+    assert reset["status"]["changed"] is False
+    assert reset["model"]["summary"]["architecture"] == [784, 16, 10]
+
+
+def test_weight_connection_caches_follow_the_training(learner):
+    from py_runtime.worker_api import predict
+
+    session = learner.holder
+    pixels = np.zeros(784, np.float32) + 0.5
+    before = predict(session, pixels, top_n=4)["connections"][0]["values"].copy()
+    learner.start_training({"seed": 3})
+    learner.slice(0.05)
+    after = predict(session, pixels, top_n=4)["connections"][0]["values"]
+    assert not np.allclose(before, after)
 
 
 def test_loading_another_model_ends_a_running_session(learner):
     learner.start_training({})
     learner.slice(0)
     other = json.dumps(random_export((784, 16, 10), seed=5))
-    learner.holder.load(other)
-    learner.model_loaded()
+    load(learner.holder, other)
+    learner.sync()  # every request does this first
     progress = learner.slice(0.1)
     assert progress["done"]
     assert learner.holder.model is learner.base and not learner.status()["changed"]

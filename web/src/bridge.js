@@ -1,7 +1,7 @@
 // The bridge between the page and the runtime worker: request/response with ids,
-// latest-wins predictions, and results published to subscribers (UI, 3D scene).
+// latest-wins predictions, and frames published to subscribers (the page's views).
 
-import { EVENT, REQUEST, splitConnections, splitPrediction } from "./protocol.js";
+import { CALL, EVENT, REQUEST } from "./protocol.js";
 
 export class RuntimeBridge {
   /**
@@ -12,9 +12,12 @@ export class RuntimeBridge {
     this.nextId = 1;
     this.pending = new Map();
     this.listeners = { stage: [], fatal: [], model: [], result: [] };
-    this.model = null;
+    this.model = null; // the loaded model's summary
+    this.layers = null; // its weights: [{ weight, bias }]
+    this.constants = null; // shared with Python (py_runtime/constants.py), sent at boot
     this.fatalError = null;
-    this.options = { mnistStyle: true }; // MNIST-style preprocessing before the forward pass
+    // What a frame is computed for; the page sets it from its store.
+    this.options = { mnistStyle: true, topN: 0, mode: "weight" };
     this.inFlight = null; // the predict request the worker is working on
     this.queued = null; // the latest pixels waiting for it: { pixels, waiters }
     this.passes = 0; // forward passes the worker was asked for (superseded ones never are)
@@ -25,7 +28,10 @@ export class RuntimeBridge {
     });
   }
 
-  /** Subscribe to "stage", "fatal", "model" or "result"; returns an unsubscribe function. */
+  /**
+   * Subscribe to "stage", "fatal", "model" ({summary, layers}) or "result" (a frame);
+   * returns an unsubscribe function.
+   */
   on(name, callback) {
     this.listeners[name].push(callback);
     return () => {
@@ -43,25 +49,27 @@ export class RuntimeBridge {
       weightsUrl: absolute(weightsUrl),
       fallbackUrl: fallbackUrl ? absolute(fallbackUrl) : null,
     });
-    this.setModel(value.summary);
+    this.constants = value.constants;
+    this.setModel(value);
     return value;
   }
 
-  /** Load another export; the current model stays if it is rejected. */
+  /** Load another export; the current model stays if it is rejected. Resolves to its summary. */
   async loadWeights(url) {
-    const summary = await this.request(REQUEST.LOAD_WEIGHTS, { url: absolute(url) });
-    this.setModel(summary);
-    return summary;
+    const model = await this.request(REQUEST.LOAD_WEIGHTS, { url: absolute(url) });
+    this.setModel(model);
+    return model.summary;
   }
 
-  setModel(summary) {
+  setModel({ summary, layers }) {
     this.model = summary;
-    this.emit("model", summary);
+    this.layers = layers;
+    this.emit("model", { summary, layers });
   }
 
   /**
-   * Run the forward pass for `pixels` (Float32Array). Latest wins: while one pass runs,
-   * newer pixels replace older queued ones, and superseded callers get the newer result.
+   * The frame for `pixels` (Float32Array) under `this.options`. Latest wins: while one pass
+   * runs, newer pixels replace older queued ones, and superseded callers get the newer frame.
    */
   predict(pixels) {
     return new Promise((resolve, reject) => {
@@ -83,14 +91,14 @@ export class RuntimeBridge {
     this.inFlight = job;
     this.passes += 1;
     const started = performance.now();
-    const payload = { pixels: job.pixels, mnistStyle: this.options.mnistStyle };
-    this.request(REQUEST.PREDICT, payload, [job.pixels.buffer])
-      .then((flat) => {
-        const prediction = splitPrediction(flat, this.model.architecture);
+    const { mnistStyle, topN, mode } = this.options;
+    const args = { pixels: job.pixels, mnist_style: mnistStyle, top_n: topN, mode };
+    this.call(CALL.PREDICT, args, [job.pixels.buffer])
+      .then((frame) => {
         const result = {
-          ...prediction,
-          top: prediction.blank ? null : indexOfMax(prediction.probabilities), // winner index
+          ...frame,
           labels: this.model.labels,
+          settings: { topN, mode, mnistStyle },
           workerMs: performance.now() - started,
         };
         this.emit("result", result);
@@ -105,25 +113,22 @@ export class RuntimeBridge {
       });
   }
 
-  /** Top-n incoming connections per neuron, by |weight| ("weight") or |input × weight|. */
-  async connections(n, mode = "weight") {
-    const flat = await this.request(REQUEST.CONNECTIONS, { n, mode });
-    return splitConnections(flat, this.model.architecture, n);
-  }
-
-  /** Weight matrix (flat [out × in]) and biases of weight layer `layer`. */
-  layer(layer) {
-    return this.request(REQUEST.LAYER, { layer });
-  }
-
   timings() {
     return this.request(REQUEST.TIMINGS, {});
   }
 
-  /** Benchmark the forward pass inside the worker (median over `repeats` runs). */
+  /** Benchmark the forward pass inside the worker's Python (median over `repeats` runs). */
   benchForward(pixels, repeats = 200, mnistStyle = false) {
-    const payload = { pixels: new Float32Array(pixels), repeats, mnistStyle };
-    return this.request(REQUEST.BENCH_FORWARD, payload);
+    return this.call(CALL.BENCH_FORWARD, {
+      pixels: new Float32Array(pixels),
+      repeats,
+      mnist_style: mnistStyle,
+    });
+  }
+
+  /** Call request `name` of py_runtime.worker_api with keyword arguments `args`. */
+  call(name, args, transfer = []) {
+    return this.request(REQUEST.CALL, { name, args }, transfer);
   }
 
   request(type, payload, transfer = []) {
@@ -160,10 +165,4 @@ export class RuntimeBridge {
 
 function absolute(url) {
   return new URL(url, window.location.href).href;
-}
-
-function indexOfMax(values) {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
 }

@@ -1,27 +1,43 @@
-// The page: wires the drawing grid, the runtime bridge, the views and the 3D scene, owns the
-// page state (model, settings, drawing; mirrored in the URL hash) and exposes the public
-// automation API on `window.mlpvis`.
+// The page: one store owns the settings (settings.js says each one's URL key, default and
+// validation); controls write to it, and the URL hash, the bridge and the views follow it.
+// Every change of the drawing, the model or a setting asks the runtime for one frame, which
+// the views (bars, network input, 3D scene) only render. Exposes `window.mlpvis`.
 
 import { RuntimeBridge } from "./bridge.js";
+import { DATASETS } from "./constants.js";
 import { mountLearning } from "./learn/mount.js";
+import { checkPixels } from "./pixels.js";
+import { CALL } from "./protocol.js";
 import { mountScene } from "./scene/index.js";
+import { DEFAULT_WEIGHTS } from "./settings.js";
+import { Store } from "./store.js";
+import { CompactPrediction } from "./ui/compact-prediction.js";
 import { DrawGrid } from "./ui/draw-grid.js";
 import { NetworkInputView } from "./ui/network-input.js";
 import { ProbabilityView } from "./ui/probabilities.js";
 import { SampleDigits } from "./ui/samples.js";
 import { StatusView } from "./ui/status.js";
-import { applyStrings, TEXT } from "./ui/strings.js";
+import { applyStrings, applySubject, TEXT } from "./ui/strings.js";
 import { TimelineView } from "./ui/timeline.js";
 import { decodeDrawing, encodeDrawing, readHash, urlWithState } from "./url-state.js";
 
-const DEFAULT_WEIGHTS = "exports/sample_mlp_weights.json";
 const HASH_DELAY_MS = 250;
+const SCENE_SETTINGS = ["topN", "mode", "threshold", "animate"];
 
 applyStrings(document);
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const shared = readHash();
-const requestedWeights =
-  shared.w || new URLSearchParams(window.location.search).get("weights") || DEFAULT_WEIGHTS;
+
+// ---- the store: the one owner of the settings ----
+
+const store = new Store(shared);
+const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+store.setDefaults({ animate: !reducedMotion });
+const queryWeights = new URLSearchParams(window.location.search).get("weights");
+if (!store.isExplicit("weightsUrl") && queryWeights) store.set({ weightsUrl: queryWeights });
+const requestedWeights = store.get("weightsUrl");
+const requestedSnapshot = store.get("snapshot");
+store.set({ snapshot: null }); // the main export loads first; the link's snapshot after it
 
 const worker =
   window.__mlpvisWorker ?? new Worker(new URL("./worker/worker.js", import.meta.url), { type: "module" });
@@ -32,32 +48,23 @@ const probabilities = new ProbabilityView(
   byTestId("prediction"),
   byTestId("announcer"),
 );
+const compact = new CompactPrediction(byTestId("prediction-compact"));
 const networkInput = new NetworkInputView(byTestId("network-input"));
+let ready = false;
 
-/** The page state: one owner, mirrored in the URL hash. */
-const state = {
-  ready: false,
-  weightsUrl: requestedWeights, // the main export (its timeline belongs to it)
-  snapshot: null, // index in the timeline when a snapshot is loaded instead
-};
-
-const grid = new DrawGrid(byTestId("draw-grid"), { onChange: () => changed() });
+const grid = new DrawGrid(byTestId("draw-grid"), { onChange: () => drawingChanged() });
 const undoButton = byTestId("undo");
 const eraseButton = byTestId("erase-mode");
 const brushInput = byTestId("brush-size");
 const preprocessToggle = byTestId("preprocess");
 
+// ---- controls write to the store ----
+
 byTestId("clear").addEventListener("click", () => grid.clear());
 undoButton.addEventListener("click", () => grid.undo());
 eraseButton.addEventListener("click", () => setEraseMode(eraseButton.ariaPressed !== "true"));
-brushInput.addEventListener("input", () => {
-  grid.setBrushSize(Number(brushInput.value));
-  saveHash();
-});
-preprocessToggle.addEventListener("change", () => {
-  bridge.options.mnistStyle = preprocessToggle.checked;
-  changed();
-});
+brushInput.addEventListener("input", () => store.set({ brushSize: Number(brushInput.value) }));
+preprocessToggle.addEventListener("change", () => store.set({ mnistStyle: preprocessToggle.checked }));
 document.addEventListener("keydown", (event) => {
   const typing = event.target.closest?.("input[type=text], textarea");
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z" && !typing) {
@@ -76,6 +83,7 @@ const samples = new SampleDigits(
   byTestId("samples"),
   (pixels) => grid.setPixels(pixels),
   (message) => status.showError(message),
+  (bytes) => booted.then(() => bridge.call(CALL.SAMPLES, { data: bytes }, [bytes.buffer])),
 );
 const timeline = new TimelineView(byTestId("timeline-panel"), async (entry, index) => {
   try {
@@ -84,41 +92,67 @@ const timeline = new TimelineView(byTestId("timeline-panel"), async (entry, inde
     status.showError(TEXT.timelineFailed(error.message));
     throw error;
   }
-  state.snapshot = index === timeline.entries.length - 1 ? null : index;
   status.hideError();
-  saveHash();
+  store.set({ snapshot: index === timeline.entries.length - 1 ? null : index });
   await refresh();
+});
+
+// ---- the bridge and the views follow the store ----
+
+function sceneSettings(values) {
+  return Object.fromEntries(SCENE_SETTINGS.map((name) => [name, values[name]]));
+}
+
+function followStore(values) {
+  bridge.options = { mnistStyle: values.mnistStyle, topN: values.topN, mode: values.mode };
+  preprocessToggle.checked = values.mnistStyle;
+  brushInput.value = String(values.brushSize);
+  grid.setBrushSize(values.brushSize);
+}
+followStore(store.values());
+store.subscribe((values, changed) => {
+  followStore(values);
+  if (changed.some((name) => SCENE_SETTINGS.includes(name))) scene.setSettings(sceneSettings(values));
+  if (changed.some((name) => ["mnistStyle", "topN", "mode"].includes(name))) latestRefresh = refresh();
+  saveHash();
 });
 
 bridge.on("stage", (event) => status.stage(event));
 bridge.on("fatal", (message) => status.fatal(message));
-bridge.on("model", (summary) => {
+bridge.on("model", ({ summary, layers }) => {
+  // The model says which preprocessing it expects; a link's or the person's choice still wins.
+  store.setDefaults({ mnistStyle: summary.preprocessing === "mnist-style" });
+  applySubject(document, DATASETS[summary.dataset]?.subject ?? "digit");
   probabilities.setLabels(summary.labels); // keeps the bars when the labels are unchanged
+  compact.setLabels(summary.labels);
   status.model(summary);
   samples.setSource(new URL(`exports/samples/${summary.dataset}.bin`, document.baseURI).href, summary.labels);
+  scene.setModel({ summary, layers });
 });
-bridge.on("result", (result) => {
-  probabilities.show(result);
-  networkInput.show(result.input);
+bridge.on("result", (frame) => {
+  probabilities.show(frame);
+  compact.show(frame);
+  networkInput.show(frame.input);
+  scene.render(frame);
 });
 
-/** Predict the current drawing (latest wins); errors go to the banner. */
+/** Ask for the frame of the current drawing (latest wins); errors go to the banner. */
 function refresh() {
-  if (!state.ready) return Promise.resolve(null);
+  if (!ready) return Promise.resolve(null);
   return bridge.predict(grid.pixels).catch((error) => {
     status.showError(error.message);
     return null;
   });
 }
 
-let latestRefresh = Promise.resolve(null); // the prediction for the latest change
+let latestRefresh = Promise.resolve(null); // the frame for the latest change
 
-function changed() {
+function drawingChanged() {
   saveHash();
   latestRefresh = refresh();
 }
 
-// ---- the URL hash: drawing, model, settings ----
+// ---- the URL hash follows the store (and the drawing) ----
 
 let hashTimer = null;
 function saveHash() {
@@ -130,17 +164,7 @@ function saveHash() {
 
 async function shareUrl() {
   const ink = grid.pixels.some((value) => value > 0);
-  return urlWithState({
-    d: ink ? await encodeDrawing(grid.pixels) : "",
-    w: state.weightsUrl === DEFAULT_WEIGHTS ? "" : state.weightsUrl,
-    t: state.snapshot ?? "",
-    p: preprocessToggle.checked ? "" : "0",
-    b: brushInput.value === "2" ? "" : brushInput.value,
-    n: sceneSettings.topN ?? "",
-    m: sceneSettings.mode ?? "",
-    h: sceneSettings.threshold ? sceneSettings.threshold : "",
-    a: sceneSettings.animate === false ? "0" : "",
-  });
+  return urlWithState({ d: ink ? await encodeDrawing(grid.pixels) : "", ...store.hashFields() });
 }
 
 async function share() {
@@ -159,104 +183,64 @@ async function share() {
   return url;
 }
 
-async function restoreSettings() {
-  if (shared.p === "0") preprocessToggle.checked = false;
-  bridge.options.mnistStyle = preprocessToggle.checked;
-  if (shared.b) {
-    brushInput.value = shared.b;
-    grid.setBrushSize(Number(shared.b));
-  }
-  if (shared.d) {
-    try {
-      grid.setPixels(await decodeDrawing(shared.d, grid.pixels.length));
-      grid.history.length = 0;
-    } catch (error) {
-      status.showError(TEXT.linkDrawingUnreadable(error.message));
-    }
+async function restoreDrawing() {
+  if (!shared.d) return;
+  try {
+    grid.setPixels(await decodeDrawing(shared.d, grid.pixels.length));
+    grid.history.length = 0;
+  } catch (error) {
+    status.showError(TEXT.linkDrawingUnreadable(error.message));
   }
 }
-const restored = restoreSettings();
+const restored = restoreDrawing();
 // Opening a shared link in a tab that already shows the page changes only the hash:
 // start over from it (our own updates use replaceState, which fires no hashchange).
 window.addEventListener("hashchange", () => window.location.reload());
 
 // ---- boot ----
 
-const ready = bridge.init(requestedWeights, DEFAULT_WEIGHTS).then(async ({ summary, warning }) => {
+const booted = bridge.init(requestedWeights, DEFAULT_WEIGHTS).then(async ({ summary, warning }) => {
   if (warning) {
     status.showError(TEXT.defaultInstead(warning));
-    state.weightsUrl = DEFAULT_WEIGHTS;
+    store.set({ weightsUrl: null });
   }
-  timeline.setTimeline(summary.timeline, new URL(state.weightsUrl, document.baseURI));
+  timeline.setTimeline(summary.timeline, new URL(store.get("weightsUrl"), document.baseURI));
   await restored;
-  state.ready = true;
+  ready = true;
   status.ready(summary);
-  if (shared.t && !timeline.root.hidden) {
-    await timeline.request(Number(shared.t)).catch((error) => {
+  if (requestedSnapshot !== null && !timeline.root.hidden) {
+    await timeline.request(requestedSnapshot).catch((error) => {
       status.showError(TEXT.linkTimelineIgnored(error.message));
     });
   }
-  refresh();
+  latestRefresh = refresh();
+  await latestRefresh;
   return summary;
 });
-ready.catch(() => {}); // the fatal event already shows the reason in the page
+booted.catch(() => {}); // the fatal event already shows the reason in the page
 
 // The 3D scene mounts after the runtime's init request is sent; it loads three lazily.
-const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
-const sceneSettings = {
-  topN: 24,
-  mode: "weight",
-  threshold: 0,
-  animate: !reducedMotion,
-};
-{
-  const topN = Number(shared.n);
-  if (shared.n && Number.isInteger(topN) && topN >= 0 && topN <= 64) sceneSettings.topN = topN;
-  if (shared.m === "weight" || shared.m === "contribution") sceneSettings.mode = shared.m;
-  const threshold = Number(shared.h);
-  if (shared.h && Number.isFinite(threshold) && threshold >= 0 && threshold <= 0.9) {
-    sceneSettings.threshold = threshold;
-  }
-  if (shared.a === "0") sceneSettings.animate = false;
-}
 const scene = mountScene(byTestId("scene-container"), {
-  settings: sceneSettings,
+  settings: sceneSettings(store.values()),
   onSettingsChange: (patch) => {
-    Object.assign(sceneSettings, patch);
-    scene.setSettings(sceneSettings);
-    saveHash();
-    if ("topN" in patch || "mode" in patch) refresh();
+    try {
+      store.set(patch);
+    } catch (error) {
+      status.showError(error.message);
+    }
   },
-  startAfter: ready,
-});
-
-// Frames for the scene (the runtime answers with whole frames in the next step).
-async function showSceneModel(summary) {
-  const layers = [];
-  try {
-    for (let i = 0; i + 1 < summary.architecture.length; i++) layers.push(await bridge.layer(i));
-  } catch {
-    return; // the runtime reports its own failures
-  }
-  if (bridge.model === summary) scene.setModel({ summary, layers });
-}
-bridge.on("model", showSceneModel);
-bridge.on("result", async (result) => {
-  const { topN, mode } = sceneSettings;
-  const connections = await bridge.connections(topN, mode).catch(() => null);
-  if (connections) scene.render({ ...result, connections, settings: { topN, mode } });
+  startAfter: booted,
 });
 
 /** Load another export (and its timeline); a rejected file keeps the current model. */
 async function loadWeights(url) {
   try {
     const summary = await bridge.loadWeights(url);
-    state.weightsUrl = url;
-    state.snapshot = null;
+    store.set({ weightsUrl: url, snapshot: null });
     timeline.setTimeline(summary.timeline, new URL(url, document.baseURI));
     status.hideError();
-    saveHash();
-    await refresh();
+    latestRefresh = refresh();
+    await latestRefresh;
     return summary;
   } catch (error) {
     status.showError(TEXT.stillLoaded(error.message));
@@ -264,14 +248,14 @@ async function loadWeights(url) {
   }
 }
 
-function plain(result) {
+function plain(frame) {
   return {
-    blank: result.blank,
-    label: result.top === null ? null : result.labels[result.top],
-    probabilities: Array.from(result.probabilities),
-    activations: result.activations.map((layer) => Array.from(layer)),
-    preActivations: result.preActivations.map((layer) => Array.from(layer)),
-    input: Array.from(result.input),
+    blank: frame.blank,
+    label: frame.top === null ? null : frame.labels[frame.top],
+    probabilities: Array.from(frame.probabilities),
+    activations: frame.activations.map((layer) => Array.from(layer)),
+    preActivations: frame.preActivations.map((layer) => Array.from(layer)),
+    input: Array.from(frame.input),
   };
 }
 
@@ -280,13 +264,13 @@ const learning = mountLearning({
   bridge,
   worker,
   root: byTestId("learn-panel"),
-  ready,
+  ready: booted,
   pixels: () => grid.pixels,
   refresh: () => (latestRefresh = refresh()),
-  showWeights: showSceneModel,
-  sourceName: () => state.weightsUrl,
+  showWeights: (model) => scene.setModel(model),
+  sourceName: () => store.get("weightsUrl") || DEFAULT_WEIGHTS,
   opened: () => {
-    state.snapshot = null;
+    store.set({ snapshot: null });
     timeline.setTimeline([], new URL(document.baseURI));
     status.hideError();
   },
@@ -294,11 +278,13 @@ const learning = mountLearning({
 
 window.mlpvis = {
   ...learning.api,
-  ready,
+  ready: booted,
   bridge,
-  setPixels(values) {
-    grid.setPixels(values); // the change predicts; hand back that prediction
-    return latestRefresh;
+  store,
+  /** Replace the drawing; rejects (changing nothing) unless given one number in [0, 1] per pixel. */
+  async setPixels(values) {
+    grid.setPixels(checkPixels(values, grid.pixels.length)); // the change predicts
+    return latestRefresh; // hand back that prediction
   },
   getPixels: () => grid.getPixels(),
   clear() {
@@ -310,7 +296,7 @@ window.mlpvis = {
     return latestRefresh;
   },
   async predict() {
-    await ready;
+    await booted;
     return plain(await bridge.predict(grid.pixels));
   },
   loadWeights,

@@ -1,83 +1,87 @@
-// The message protocol between the page and the runtime worker: the only module both share.
+// The message protocol between the page and the runtime worker (docs/protocol.md).
 //
 // Page → worker requests carry an `id`; the worker answers each with a response of the same id:
 //   { id, type: "response", ok: true, value } or { id, type: "response", ok: false, error }.
 // The worker also sends unsolicited events: { type: "stage", stage, state, detail }
 // while booting, and { type: "fatal", error } when the runtime cannot boot at all.
+// Most requests are CALLs of py_runtime.worker_api's requests (REQUEST.CALL, by name); their
+// arguments and answers cross into Python as JSON text plus typed-array buffers (pack/unpack).
 
 export const REQUEST = Object.freeze({
-  INIT: "init", // { weightsUrl, fallbackUrl } → model summary (starts the boot)
-  PREDICT: "predict", // { pixels: Float32Array } → Float32Array (see splitPrediction)
-  LOAD_WEIGHTS: "loadWeights", // { url } → model summary
-  CONNECTIONS: "connections", // { n, mode } → Float32Array (see splitConnections)
-  LAYER: "layer", // { layer } → { weight: Float32Array, bias: Float32Array }
+  INIT: "init", // { weightsUrl, fallbackUrl } → { summary, layers, constants, warning } (starts the boot)
+  LOAD_WEIGHTS: "loadWeights", // { url } → { summary, layers }
   TIMINGS: "timings", // {} → { boot stage timings in ms }
-  BENCH_FORWARD: "benchForward", // { repeats } → { medianMs, minMs, maxMs } of the forward pass
-  LOAD_TEXT: "loadText", // { text, name } → model summary (an export read in the page)
-  LEARN: "learn", // { op: LEARN.*, ... } → see web/src/worker/learning.js
+  CALL: "call", // { name, args } → the answer of py_runtime.worker_api.REQUESTS[name]
+  LEARN: "learn", // { op: LEARN.*, ... } → web/src/worker/learning.js (training in slices)
 });
 
-/** Operations of a REQUEST.LEARN request (served by py_runtime/learning.py). */
+/** Operations of a REQUEST.LEARN request (py_runtime/learning.py answers them). */
 export const LEARN = Object.freeze({
   DATA: "data", // { dataset, trainUrl, heldOutUrl } → { dataset, train, held_out }
-  TRAIN: "train", // { options } → final progress (progress events while it runs)
+  TRAIN: "train", // { options } → the last progress (LEARN events while it runs)
   FINE_TUNE: "fineTune", // { pixels: Float32Array, labels, options } → progress with before/after
-  PAUSE: "pause",
+  PAUSE: "pause", // → whether a session was paused
   RESUME: "resume",
-  STOP: "stop", // → progress (the running request resolves too)
-  RESET: "reset", // → { summary, ... } of the loaded model, current again
-  EXPORT: "export", // { source } → export JSON text
-  STATUS: "status",
+  STOP: "stop", // → the progress (the running TRAIN/FINE_TUNE request resolves too)
+  RESET: "reset", // → { status, model: { summary, layers } } of the loaded model, current again
+  MODEL: "model", // → { summary, layers } of the current model (its weights change while training)
+  EXPORT: "export", // { source } → the current model as export JSON text
+  STATUS: "status", // → { dataset, has_data, session, changed, progress, running, paused }
+});
+
+/** The requests py_runtime.worker_api serves (REQUEST.CALL's `name`). */
+export const CALL = Object.freeze({
+  PREDICT: "predict", // { pixels, mnist_style, top_n, mode } → a frame (see docs/protocol.md)
+  CONNECTIONS: "connections", // { top_n, mode, pixels?, mnist_style? } → [{ k, indices, values }]
+  LAYER: "layer", // { index } → { weight, bias }
+  BENCH_FORWARD: "bench_forward", // { pixels, repeats, mnist_style } → { medianMs, minMs, maxMs }
+  CONSTANTS: "constants", // {} → the shared constants (py_runtime/constants.py)
+  SAMPLES: "samples", // { data: Uint8Array } → { rows, cols, labels, images } (sample digits asset)
+  LOAD: "load", // { text } → { summary, layers } (an export read in the page: the file picker)
 });
 
 export const EVENT = Object.freeze({
   RESPONSE: "response",
   STAGE: "stage",
   FATAL: "fatal",
-  LEARN: "learn", // { progress } while training, { summary } when the model's shape is new
+  LEARN: "learn", // { progress, model? } while training (model: { summary, layers } when it starts)
 });
 
 export const STAGES = Object.freeze(["runtime", "numpy", "weights"]);
 
-/**
- * Split the worker's flat prediction buffer:
- * [blank, probabilities[out], then for each layer: preActivations[w], activations[w],
- *  then the network's input pixels[in] (after MNIST-style preprocessing when it is on)].
- */
-export function splitPrediction(flat, architecture) {
-  const out = architecture[architecture.length - 1];
-  const blank = flat[0] > 0.5;
-  const probabilities = flat.subarray(1, 1 + out);
-  const preActivations = [];
-  const activations = [];
-  let offset = 1 + out;
-  for (const width of architecture.slice(1)) {
-    preActivations.push(flat.subarray(offset, offset + width));
-    activations.push(flat.subarray(offset + width, offset + 2 * width));
-    offset += 2 * width;
-  }
-  const input = flat.subarray(offset, offset + architecture[0]);
-  return { blank, probabilities, preActivations, activations, input };
-}
+const BUFFER_KEY = "$buffer";
+const DTYPES = new Map([
+  [Float32Array, "float32"],
+  [Int32Array, "int32"],
+  [Uint8Array, "uint8"],
+]);
 
 /**
- * Split the worker's flat connections buffer: for each weight layer, `indices` then signed
- * `values`, each [out, k] row-major with k = min(n, in).
+ * Encode `value` for Python: `[json, buffers]`, each typed array replaced in the JSON by
+ * `{"$buffer": i, "dtype": "float32" | "int32" | "uint8"}` (py_runtime.worker_glue.unpack).
  */
-export function splitConnections(flat, architecture, n) {
-  const layers = [];
-  let offset = 0;
-  for (let i = 0; i + 1 < architecture.length; i++) {
-    const inWidth = architecture[i];
-    const outWidth = architecture[i + 1];
-    const k = Math.max(0, Math.min(n, inWidth));
-    const size = outWidth * k;
-    layers.push({
-      k,
-      indices: flat.subarray(offset, offset + size),
-      values: flat.subarray(offset + size, offset + 2 * size),
-    });
-    offset += 2 * size;
-  }
-  return layers;
+export function pack(value) {
+  const buffers = [];
+  const json = JSON.stringify(value, (_key, item) => {
+    if (ArrayBuffer.isView(item)) {
+      const dtype = DTYPES.get(item.constructor);
+      if (!dtype) throw new TypeError(`cannot send a ${item.constructor.name} to Python`);
+      buffers.push(item);
+      return { [BUFFER_KEY]: buffers.length - 1, dtype };
+    }
+    return item;
+  });
+  return [json, buffers];
+}
+
+/** Decode Python's answer: `json` with `{"$buffer": i}` placeholders filled from `buffers`. */
+export function unpack(json, buffers) {
+  return JSON.parse(json, (_key, item) => {
+    if (item && typeof item === "object" && !Array.isArray(item) && BUFFER_KEY in item) {
+      const buffer = buffers[item[BUFFER_KEY]];
+      if (!buffer) throw new RangeError(`the answer names buffer ${item[BUFFER_KEY]} of ${buffers.length}`);
+      return buffer;
+    }
+    return item;
+  });
 }

@@ -2,38 +2,53 @@
 // The store (web/src/store.js) is the only writer of page state; controls, the URL, the bridge
 // and the views read these definitions and never validate on their own.
 
+import { CONNECTION_MODES } from "./constants.js";
+
 /** Largest number of incoming connections per neuron the scene draws. */
 export const MAX_TOP_N = 64;
 /** Largest |weight| threshold (fraction of the layer's strongest connection). */
 export const MAX_THRESHOLD = 0.9;
+/** The page's default model. */
+export const DEFAULT_WEIGHTS = "exports/sample_mlp_weights.json";
 
 const integer = (min, max) => (text) => {
   const value = Number(text);
-  return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+  return text !== "" && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
 };
 const number = (min, max) => (text) => {
   const value = Number(text);
   return text !== "" && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 };
-const oneOf =
-  (...values) =>
-  (text) =>
-    values.includes(text) ? text : undefined;
+const oneOf = (values) => (text) => (values.includes(text) ? text : undefined);
 const flag = (text) => (text === "1" ? true : text === "0" ? false : undefined);
 const writeFlag = (value) => (value ? "1" : "0");
 
 /**
- * name → { key: URL-hash key, fallback: default value (null: decided at run time, e.g. by the
- * loaded model), parse: URL text → value or undefined when invalid, write: value → URL text }.
- * A value equal to the default is left out of the URL.
+ * name → { key: URL-hash key, fallback: default value, parse: URL text → value (undefined when
+ * invalid), write: value → URL text (default String), runtime: true when the page decides the
+ * default at run time (the loaded model's preprocessing, the reduced-motion preference) }.
+ * A value equal to its default is left out of the URL.
  */
 export const SETTINGS = Object.freeze({
-  weightsUrl: { key: "w", fallback: "exports/sample_mlp_weights.json", parse: (t) => t || undefined },
-  snapshot: { key: "t", fallback: null, parse: integer(0, 10_000) },
-  mnistStyle: { key: "p", fallback: null, parse: flag, write: writeFlag }, // null: the model's default
+  weightsUrl: { key: "w", fallback: DEFAULT_WEIGHTS, parse: (text) => text || undefined },
+  snapshot: { key: "t", fallback: null, parse: integer(0, 10_000) }, // null: the main export
+  mnistStyle: { key: "p", fallback: true, parse: flag, write: writeFlag, runtime: true },
   brushSize: { key: "b", fallback: 2, parse: integer(1, 3) },
   topN: { key: "n", fallback: 24, parse: integer(0, MAX_TOP_N) },
-  mode: { key: "m", fallback: "weight", parse: oneOf("weight", "contribution") },
+  mode: { key: "m", fallback: "weight", parse: oneOf(CONNECTION_MODES) },
   threshold: { key: "h", fallback: 0, parse: number(0, MAX_THRESHOLD) },
-  animate: { key: "a", fallback: null, parse: flag, write: writeFlag }, // null: !prefers-reduced-motion
+  animate: { key: "a", fallback: true, parse: flag, write: writeFlag, runtime: true },
 });
+
+/** Whether `value` is a valid value of setting `name` (it survives write → parse unchanged). */
+export function isValid(name, value, table = SETTINGS) {
+  const definition = table[name];
+  if (!definition) return false;
+  if (value === null) return definition.fallback === null;
+  return value !== undefined && definition.parse(textOf(definition, value)) === value;
+}
+
+/** The URL text of `value` for setting `name`. */
+export function textOf(definition, value) {
+  return definition.write ? definition.write(value) : String(value);
+}

@@ -20,7 +20,7 @@ export class LearningController {
    * @param {() => Promise<Float32Array|null>} deps.networkInput the current drawing as the
    *   network sees it (after preprocessing), or null when it is blank
    * @param {() => void} deps.refreshFrame predict the current drawing again (new weights)
-   * @param {() => void} deps.refreshWeights hand the views the current weights
+   * @param {(model: {summary, layers}) => void} deps.showWeights hand the scene new weights
    * @param {() => string} deps.sourceName where the loaded model came from
    */
   constructor(deps) {
@@ -133,16 +133,20 @@ export class LearningController {
       this.running = null;
       this.paused = false;
       this.refreshFrame();
-      this.refreshWeights();
+      await this.learn(LEARN.MODEL)
+        .then((model) => this.bridge.setModel(model)) // the views' model is the trained one
+        .catch(() => {});
       this.notify({ finished: kind });
     }
   }
 
   onEvent(message) {
-    if (message.summary) {
+    if (message.model) {
       const shape = (summary) => JSON.stringify([summary.architecture, summary.labels]);
-      if (!this.bridge.model || shape(message.summary) !== shape(this.bridge.model)) {
-        this.bridge.setModel(message.summary); // another architecture: the views rebuild
+      if (!this.bridge.model || shape(message.model.summary) !== shape(this.bridge.model)) {
+        this.bridge.setModel(message.model); // another architecture: every view rebuilds
+      } else {
+        this.showWeights(message.model);
       }
     }
     if (!message.progress) return;
@@ -158,6 +162,13 @@ export class LearningController {
       this.refreshWeights();
     }
     this.notify();
+  }
+
+  /** Hand the scene the current weights (same shape: it updates in place). */
+  refreshWeights() {
+    this.learn(LEARN.MODEL)
+      .then((model) => this.showWeights(model))
+      .catch(() => {}); // the next refresh tries again; the runtime reports its own failures
   }
 
   async stop() {
@@ -182,9 +193,8 @@ export class LearningController {
     const answer = await this.learn(LEARN.RESET);
     this.changed = false;
     this.progress = null;
-    if (answer.summary) this.bridge.setModel(answer.summary);
+    this.bridge.setModel(answer.model);
     this.refreshFrame();
-    this.refreshWeights();
     this.notify({ reset: true });
   }
 

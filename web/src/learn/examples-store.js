@@ -1,5 +1,5 @@
 // The person's examples ("this is a 3"), kept in IndexedDB so they survive a reload.
-// Each record: { id, dataset, label (class index), pixels: Uint8Array(784), created }.
+// Each record: { id, dataset, label (class index), pixels: Uint8Array(one byte per pixel), created }.
 // Where IndexedDB is unavailable (private modes), examples live in memory for the session.
 
 const DB_NAME = "mlpvis";

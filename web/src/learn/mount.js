@@ -1,13 +1,12 @@
 // Wires learning into the page: the controller, the panel, and the `window.mlpvis` learning API.
 // main.js calls `mountLearning` once and spreads the returned API into `window.mlpvis`.
 
-import { REQUEST } from "../protocol.js";
+import { MAX_EXPORT_BYTES } from "../constants.js";
+import { CALL } from "../protocol.js";
 import { LearnPanel } from "../ui/learn-panel.js";
 import { checkExportFile, trainResult } from "./checks.js";
 import { LearningController } from "./controller.js";
 import { ExampleStore } from "./examples-store.js";
-
-const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
 
 /**
  * @param {object} page
@@ -17,7 +16,7 @@ const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
  * @param {Promise} page.ready resolves when the runtime is ready
  * @param {() => Float32Array} page.pixels the drawing
  * @param {() => Promise} page.refresh predict the drawing again (frame for every view)
- * @param {(summary) => Promise} page.showWeights give the scene the current weights
+ * @param {(model: {summary, layers}) => void} page.showWeights give the scene new weights
  * @param {() => string} page.sourceName where the loaded model came from
  * @param {(summary, name) => void} page.opened a local export was loaded
  */
@@ -32,18 +31,23 @@ export function mountLearning(page) {
       return result.blank ? null : new Float32Array(result.input);
     },
     refreshFrame: () => page.refresh(),
-    refreshWeights: () => page.showWeights(bridge.model),
+    showWeights: (model) => page.showWeights(model),
     sourceName: page.sourceName,
   });
 
   async function openFile(file) {
     checkExportFile(file, MAX_EXPORT_BYTES);
-    const summary = await bridge.request(REQUEST.LOAD_TEXT, { text: await file.text(), name: file.name });
+    let model;
+    try {
+      model = await bridge.call(CALL.LOAD, { text: await file.text() });
+    } catch (error) {
+      throw new Error(`Could not load ${file.name}: ${error.message}`);
+    }
     controller.changed = false;
-    bridge.setModel(summary);
-    page.opened(summary, file.name);
+    bridge.setModel(model);
+    page.opened(model.summary, file.name);
     await page.refresh();
-    return summary;
+    return model.summary;
   }
 
   const panel = new LearnPanel(page.root, controller, {

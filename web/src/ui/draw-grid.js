@@ -1,23 +1,20 @@
-// The 28×28 drawing grid: pointer and keyboard input → pixels in [0, 1].
+// The drawing grid (IMAGE_SHAPE cells): pointer and keyboard input → pixels in [0, 1].
 // Left button, touch and pen draw; the right button, a pen's eraser end and the erase mode
-// erase. Strokes are interpolated between pointer events and have soft edges, like MNIST's
-// pen strokes. Every stroke (and clear) can be undone.
+// erase. The brush itself (interpolation, soft edges) is ./brush.js. Every stroke (and clear)
+// can be undone.
 
+import { IMAGE_SHAPE } from "../constants.js";
+import { BRUSH_SIZES, stamp, strokeLine } from "./brush.js";
 import { MESSAGES } from "./strings.js";
 
-export const BRUSH_SIZES = Object.freeze({ 1: 0.95, 2: 1.35, 3: 1.9 }); // radius in cells
-const BRUSH_SOFTNESS = 0.8; // cells over which the edge fades out
-const STEP = 0.25; // interpolation step between pointer events, in cells
 const UNDO_LIMIT = 100;
-const ERASE_FLOOR = 0.05; // erasing leaves nothing fainter than this
-const ERASER_EXTRA = 0.6; // the eraser is wider than the pen, so one pass removes a soft edge
 
 export class DrawGrid {
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {{size?: number, onChange?: (pixels: Float32Array) => void}} options
    */
-  constructor(canvas, { size = 28, onChange = () => {} } = {}) {
+  constructor(canvas, { size = IMAGE_SHAPE[1], onChange = () => {} } = {}) {
     this.canvas = canvas;
     this.size = size;
     this.onChange = onChange;
@@ -151,36 +148,12 @@ export class DrawGrid {
     };
   }
 
-  /** Stamp the brush along a segment, so fast strokes leave no gaps. */
   line(x0, y0, x1, y1, erase) {
-    const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / STEP));
-    for (let i = 1; i <= steps; i++) {
-      const t = i / steps;
-      this.stamp(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, erase);
-    }
+    strokeLine(this.pixels, this.size, x0, y0, x1, y1, this.brushRadius, erase);
   }
 
   stamp(x, y, erase) {
-    const radius = erase ? this.brushRadius + ERASER_EXTRA : this.brushRadius;
-    const reach = Math.ceil(radius + 1);
-    const cx = Math.floor(x);
-    const cy = Math.floor(y);
-    for (let row = cy - reach; row <= cy + reach; row++) {
-      if (row < 0 || row >= this.size) continue;
-      for (let col = cx - reach; col <= cx + reach; col++) {
-        if (col < 0 || col >= this.size) continue;
-        const distance = Math.hypot(col + 0.5 - x, row + 0.5 - y);
-        const strength = Math.min(1, Math.max(0, (radius - distance) / BRUSH_SOFTNESS));
-        if (strength <= 0) continue;
-        const index = row * this.size + col;
-        if (erase) {
-          const left = this.pixels[index] * (1 - strength);
-          this.pixels[index] = left < ERASE_FLOOR ? 0 : left; // no faint ghosts left behind
-        } else {
-          this.pixels[index] = Math.max(this.pixels[index], strength);
-        }
-      }
-    }
+    stamp(this.pixels, this.size, x, y, this.brushRadius, erase);
   }
 
   changed() {

@@ -120,7 +120,7 @@ export class LearnPanel {
     const choices = HIDDEN_CHOICES.map((hidden) => {
       const option = document.createElement("option");
       option.value = hidden.join(",");
-      option.textContent = T.sizeChoice(hidden);
+      option.textContent = T.sizeChoice([summary.architecture[0], ...hidden, summary.architecture.at(-1)]);
       return option;
     });
     const previous = select.value;

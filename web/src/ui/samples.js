@@ -1,40 +1,20 @@
 // Sample digits: real held-out digits from a compact uint8 asset (format in
-// docs/export-format.md, "Sample digits asset"), loaded lazily so drawing never waits.
+// docs/export-format.md, "Sample digits asset"; py_runtime/samples.py reads it, through the
+// runtime's "samples" request), loaded lazily so drawing never waits.
 
 import { MESSAGES, TEXT } from "./strings.js";
-
-const MAGIC = "MLPS";
-
-/** Parse the asset: { rows, cols, labels: Uint8Array, images: Uint8Array[N*rows*cols] }. */
-export function parseSamples(buffer) {
-  const bytes = new Uint8Array(buffer);
-  if (bytes.length < 12 || String.fromCharCode(...bytes.subarray(0, 4)) !== MAGIC) {
-    throw new Error(MESSAGES.samplesBadMagic);
-  }
-  if (bytes[4] !== 1) throw new Error(MESSAGES.samplesBadVersion(bytes[4]));
-  const rows = bytes[5];
-  const cols = bytes[6];
-  const count = new DataView(buffer).getUint32(8, true);
-  const expected = 12 + count + count * rows * cols;
-  if (bytes.length !== expected) {
-    throw new Error(MESSAGES.samplesBadLength(bytes.length, expected));
-  }
-  return {
-    rows,
-    cols,
-    labels: bytes.subarray(12, 12 + count),
-    images: bytes.subarray(12 + count),
-  };
-}
 
 export class SampleDigits {
   /**
    * @param {HTMLElement} container where the buttons go
    * @param {(pixels: Float32Array, label: number) => void} onPick
    * @param {(message: string) => void} onError shows why a sample could not be loaded
+   * @param {(bytes: Uint8Array) => Promise<{rows: number, cols: number, labels: Uint8Array,
+   *   images: Uint8Array}>} read decodes the asset (the runtime's "samples" request)
    */
-  constructor(container, onPick, onError) {
+  constructor(container, onPick, onError, read) {
     this.container = container;
+    this.read = read;
     this.onPick = onPick;
     this.onError = onError;
     this.url = null;
@@ -73,7 +53,8 @@ export class SampleDigits {
         if (!response.ok) throw new Error(MESSAGES.samplesHttp(response.status, this.url));
         return response.arrayBuffer();
       })
-      .then((buffer) => (this.samples = parseSamples(buffer)));
+      .then((buffer) => this.read(new Uint8Array(buffer)))
+      .then((samples) => (this.samples = samples));
     this.loading.catch(() => (this.loading = null)); // a later click retries
     return this.loading;
   }

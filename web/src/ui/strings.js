@@ -2,11 +2,15 @@
 // Static markup carries `data-text="key"` (text) or `data-label="key"` (aria-label);
 // `applyStrings` fills them in at start-up, and modules import `TEXT` for the rest.
 
+import { IMAGE_SHAPE } from "../constants.js";
+
+const [ROWS, COLS] = IMAGE_SHAPE;
+
 export const TEXT = Object.freeze({
   title: "MNIST MLP Visualizer",
   drawTitle: "Draw a digit",
   drawHint: "Left button draws · right button erases · touch and pen draw · Ctrl+Z undoes",
-  gridLabel: "28 by 28 drawing grid. Arrow keys move the cursor, Space draws, Delete erases, Ctrl+Z undoes.",
+  gridLabel: `${ROWS} by ${COLS} drawing grid. Arrow keys move the cursor, Space draws, Delete erases, Ctrl+Z undoes.`,
   clear: "Clear",
   undo: "Undo",
   eraseMode: "Erase",
@@ -15,12 +19,13 @@ export const TEXT = Object.freeze({
   brushSizeLabel: "Brush size",
   preprocess: "Centre and scale like MNIST",
   networkInputCaption: "What the network sees",
-  networkInputLabel: "The 28 by 28 pixels the network sees",
+  networkInputLabel: `The ${ROWS} by ${COLS} pixels the network sees`,
   samplesTitle: "Try a held-out digit",
   sampleRandom: "Random",
   sampleLabel: (label) => `Load a held-out example of ${label}`,
   samplesUnavailable: (reason) => `Sample digits are unavailable: ${reason}`,
   resultTitle: "Prediction",
+  compactLabel: "The top three predictions",
   sceneLabel: "3D view of the network",
   share: "Copy link",
   shareLabel: "Copy a link to this drawing, model and settings",
@@ -56,6 +61,12 @@ export const TEXT = Object.freeze({
     items.map((item) => `${item.label} ${Math.round(item.p * 100)} percent`).join(", "),
 });
 
+/** The words that depend on what the loaded model recognises (DATASETS[name].subject). */
+export const SUBJECT_TEXT = Object.freeze({
+  digit: { drawTitle: "Draw a digit", samplesTitle: "Try a held-out digit" },
+  clothing: { drawTitle: "Draw a piece of clothing", samplesTitle: "Try a held-out example" },
+});
+
 /** Error and status messages (the runtime worker imports these too). */
 export const MESSAGES = Object.freeze({
   pyodideFailed: (reason) => `The Python runtime (Pyodide) could not start: ${reason}`,
@@ -71,9 +82,6 @@ export const MESSAGES = Object.freeze({
   weightsTooLarge: (url, size, limit) =>
     `Could not load weights from ${url}: file is ${size} bytes, larger than the ${limit}-byte limit`,
   fileHttp: (what, status) => `Could not fetch ${what}: HTTP ${status}`,
-  samplesBadMagic: "not a sample digits file (bad magic)",
-  samplesBadVersion: (version) => `unknown sample file version ${version}`,
-  samplesBadLength: (actual, expected) => `sample file holds ${actual} bytes, expected ${expected}`,
   samplesHttp: (status, url) => `HTTP ${status} for ${url}`,
   samplesNoClass: (label) => `no sample of class ${label}`,
   linkDrawingDamaged: "the drawing in the link is damaged",
@@ -97,6 +105,14 @@ export function applyStrings(root = document) {
   }
   for (const element of root.querySelectorAll("[data-title]")) {
     element.title = TEXT[element.dataset.title];
+  }
+}
+
+/** Use the words for `subject` ("digit", "clothing") in the `data-text` elements that name it. */
+export function applySubject(root, subject) {
+  const words = SUBJECT_TEXT[subject] ?? SUBJECT_TEXT.digit;
+  for (const [key, text] of Object.entries(words)) {
+    for (const element of root.querySelectorAll(`[data-text="${key}"]`)) element.textContent = text;
   }
 }
 
@@ -179,7 +195,7 @@ export const LEARN_TEXT = Object.freeze({
   unavailable: (reason) => `Learning is unavailable: ${reason}`,
   size: "Network",
   sizeLoaded: (architecture) => `as loaded (${architecture.join("→")})`,
-  sizeChoice: (hidden) => `784→${hidden.join("→")}→10`,
+  sizeChoice: (architecture) => architecture.join("→"),
   epochs: "Epochs",
   train: "Train from scratch",
   trainFurther: "Train further",

@@ -1,32 +1,26 @@
 // The worker's learning requests: fetch the training digits, and run training or fine-tuning
-// in short slices so prediction requests are answered between two slices. Python
-// (py_runtime/learning.py) owns every rule; this module only moves bytes and paces the loop.
+// in short slices so that prediction requests are answered between two slices. Python
+// (py_runtime/learning.py, through worker_api's requests) owns every rule; this module only
+// fetches, paces the loop and posts progress.
 
 import { EVENT, LEARN } from "../protocol.js";
 
 const SLICE_SECONDS = 0.015; // a prediction waits at most about this long while training
 
 /**
- * @param {object} pyodide the booted Pyodide
+ * @param {(name: string, args?: object) => any} call calls a py_runtime.worker_api request
  * @param {(message: object) => void} post posts a message to the page
- * @returns {(request: object) => Promise<[unknown, Transferable[]]>} the "learn" request handler
+ * @returns {(request: object) => Promise<unknown>} the REQUEST.LEARN handler
  */
-export function learningRequests(pyodide, post) {
-  const python = pyodide.globals.get("mlpvis_learn");
-  const call = (name, args = {}, ...buffers) => {
-    const answer = JSON.parse(python(name, JSON.stringify(args), ...buffers));
-    if (answer.error !== undefined) throw new Error(answer.error);
-    return answer.value;
-  };
+export function learningRequests(call, post) {
   const loop = { running: false, paused: false, wake: null };
 
-  /** Slices until the session is done; progress goes to the page as "learn" events. */
+  /** Slices until the session is done; progress goes to the page as LEARN events. */
   async function run(first) {
     loop.running = true;
     loop.paused = false;
     let progress = first;
     try {
-      post({ type: EVENT.LEARN, progress });
       while (!progress.done) {
         await nextTask();
         if (loop.paused) {
@@ -34,7 +28,7 @@ export function learningRequests(pyodide, post) {
           await new Promise((resolve) => (loop.wake = resolve));
           continue;
         }
-        progress = call("slice", { seconds: SLICE_SECONDS });
+        progress = call("learn_slice", { seconds: SLICE_SECONDS });
         post({ type: EVENT.LEARN, progress });
       }
       return progress;
@@ -51,7 +45,7 @@ export function learningRequests(pyodide, post) {
   }
 
   function refuseWhileRunning() {
-    if (loop.running) throw new Error("training is already running: stop it first");
+    if (loop.running) throw new Error("Training is already running: stop it first.");
   }
 
   return async function handle(request) {
@@ -61,50 +55,53 @@ export function learningRequests(pyodide, post) {
           fetchBytes(request.trainUrl),
           fetchBytes(request.heldOutUrl),
         ]);
-        return [call("data", { dataset: request.dataset }, train, heldOut), []];
+        return call("learn_data", { dataset: request.dataset, train, held_out: heldOut });
       }
       case LEARN.TRAIN: {
         refuseWhileRunning();
-        const first = call("train", { options: request.options ?? {} });
-        post({ type: EVENT.LEARN, summary: first.summary });
-        return [await run(first), []];
+        const { model, ...first } = call("learn_train", { options: request.options ?? {} });
+        post({ type: EVENT.LEARN, progress: first, model });
+        return run(first);
       }
       case LEARN.FINE_TUNE: {
         refuseWhileRunning();
-        const first = call(
-          "fineTune",
-          { labels: request.labels, options: request.options ?? {} },
-          request.pixels,
-        );
-        return [await run(first), []];
+        const first = call("learn_fine_tune", {
+          pixels: request.pixels,
+          labels: request.labels,
+          options: request.options ?? {},
+        });
+        post({ type: EVENT.LEARN, progress: first });
+        return run(first);
       }
       case LEARN.PAUSE:
         loop.paused = loop.running;
-        return [loop.paused, []];
+        return loop.paused;
       case LEARN.RESUME:
         loop.paused = false;
         wake();
-        return [loop.running, []];
+        return loop.running;
       case LEARN.STOP: {
-        if (!loop.running) return [null, []];
-        const progress = call("stop");
+        if (!loop.running) return null;
+        const progress = call("learn_stop");
         loop.paused = false;
         wake();
-        return [progress, []];
+        return progress;
       }
       case LEARN.RESET: {
         if (loop.running) {
-          call("stop");
+          call("learn_stop");
           loop.paused = false;
           wake();
           await nextTask();
         }
-        return [call("reset"), []];
+        return call("learn_reset");
       }
+      case LEARN.MODEL:
+        return call("learn_model");
       case LEARN.EXPORT:
-        return [call("export", { source: request.source ?? "" }), []];
+        return call("learn_export", { source: request.source ?? "" });
       case LEARN.STATUS:
-        return [{ ...call("status"), running: loop.running, paused: loop.paused }, []];
+        return { ...call("learn_status"), running: loop.running, paused: loop.paused };
       default:
         throw new Error(`unknown learning request ${JSON.stringify(request.op)}`);
     }
@@ -125,16 +122,16 @@ function nextTask() {
 
 async function fetchBytes(url) {
   if (new URL(url).origin !== self.location.origin) {
-    throw new Error(`training digits must come from this site, not ${url}`);
+    throw new Error(`The training digits must come from this site, not ${url}.`);
   }
   let response;
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new Error(`the training digits could not be fetched (${error.message})`);
+    throw new Error(`The training digits could not be fetched (${error.message}).`);
   }
   if (!response.ok) {
-    throw new Error(`the training digits are missing from this site (HTTP ${response.status} for ${url})`);
+    throw new Error(`The training digits are missing from this site (HTTP ${response.status} for ${url}).`);
   }
   return new Uint8Array(await response.arrayBuffer());
 }

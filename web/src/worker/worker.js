@@ -1,12 +1,14 @@
-// The runtime worker: owns Pyodide, loads NumPy and py_runtime, answers the page's requests.
-// It boots as soon as it starts, so the long Pyodide start overlaps with the page's own setup.
+// The runtime worker: boots Pyodide, loads NumPy and py_runtime, fetches exports and moves
+// buffers. Every request is answered by py_runtime.worker_api (through worker_glue); this file
+// holds no Python and no rules of its own. It boots as soon as it starts, so the long Pyodide
+// start overlaps with the page's own setup.
 
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
-import { EVENT, REQUEST } from "../protocol.js";
+import { MAX_EXPORT_BYTES } from "../constants.js";
+import { EVENT, pack, REQUEST, unpack } from "../protocol.js";
 import { MESSAGES } from "../ui/strings.js";
 import { learningRequests } from "./learning.js";
 
-const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
 const PYODIDE_URL = new URL("../../vendor/pyodide/", import.meta.url).href;
 const RUNTIME_ZIP_URL = new URL("../../py_runtime.zip", import.meta.url).href;
 const RUNTIME_DIR = "/home/pyodide/mlpvis";
@@ -20,6 +22,7 @@ const stage = (name, state, detail = "") => {
 
 let resolveInit;
 let loads = Promise.resolve(); // LOAD_WEIGHTS requests, chained
+let learning = null; // the LEARN request handler, made on first use
 const initRequest = new Promise((resolve) => (resolveInit = resolve));
 const runtimeZip = fetchBytes(RUNTIME_ZIP_URL, "the Python runtime (py_runtime.zip)");
 runtimeZip.catch(() => {}); // reported when awaited in boot()
@@ -33,8 +36,8 @@ self.onmessage = async (event) => {
     return;
   }
   try {
-    const py = await python;
-    const [value, transfer] = await handle(py, request);
+    const glue = await python;
+    const [value, transfer] = await handle(glue, request);
     post({ id: request.id, type: EVENT.RESPONSE, ok: true, value }, transfer);
   } catch (error) {
     post({ id: request.id, type: EVENT.RESPONSE, ok: false, error: messageOf(error) });
@@ -69,43 +72,38 @@ async function boot() {
     const reason = packageErrors.join(" ") || "unknown reason";
     return fatal("numpy", MESSAGES.numpyFailed(reason));
   }
+  let glue;
   try {
     pyodide.unpackArchive(await runtimeZip, "zip", { extractDir: RUNTIME_DIR });
-    pyodide.runPython(GLUE);
+    pyodide.pyimport("sys").path.insert(0, RUNTIME_DIR);
+    glue = pyodide.pyimport("py_runtime.worker_glue");
   } catch (error) {
     return fatal("numpy", MESSAGES.runtimeImportFailed(messageOf(error)));
   }
   stage("numpy", "done");
 
   stage("weights", "active");
-  const api = {
-    pyodide,
-    load: pyodide.globals.get("mlpvis_load"),
-    predict: pyodide.globals.get("mlpvis_predict"),
-    connections: pyodide.globals.get("mlpvis_connections"),
-    layer: pyodide.globals.get("mlpvis_layer"),
-    summary: null,
-  };
-  api.learn = learningRequests(pyodide, post);
-  let summary;
+  const call = (name, args = {}) => callPython(glue, name, args);
+  let model;
   let firstError = null;
   try {
-    summary = loadText(api, await firstWeights, init.weightsUrl);
+    model = load(call, await firstWeights, init.weightsUrl);
   } catch (error) {
     firstError = messageOf(error);
     if (!init.fallbackUrl || init.fallbackUrl === init.weightsUrl) {
       return fatal("weights", firstError);
     }
     try {
-      summary = loadText(api, await fetchExport(init.fallbackUrl), init.fallbackUrl);
+      model = load(call, await fetchExport(init.fallbackUrl), init.fallbackUrl);
     } catch (fallbackError) {
       return fatal("weights", MESSAGES.defaultFailedToo(firstError, messageOf(fallbackError)));
     }
   }
   stage("weights", "done");
   timings.ready = performance.now();
-  post({ id: init.id, type: EVENT.RESPONSE, ok: true, value: { summary, warning: firstError } });
-  return api;
+  const value = { ...model, constants: call("constants"), warning: firstError };
+  post({ id: init.id, type: EVENT.RESPONSE, ok: true, value }, buffersOf(value));
+  return call;
 }
 
 function fatal(stageName, message) {
@@ -114,74 +112,76 @@ function fatal(stageName, message) {
   throw new Error(message);
 }
 
-async function handle(api, request) {
-  switch (request.type) {
-    case REQUEST.PREDICT: {
-      const flat = readFloat32(api.predict(request.pixels, Boolean(request.mnistStyle)));
-      return [flat, [flat.buffer]];
-    }
-    case REQUEST.LOAD_WEIGHTS: {
-      // One load at a time, in request order: the last one asked for is the one that stays.
-      const load = loads.then(async () => loadText(api, await fetchExport(request.url), request.url));
-      loads = load.catch(() => {});
-      return [await load, []];
-    }
-    case REQUEST.CONNECTIONS: {
-      const flat = readFloat32(api.connections(request.n, request.mode));
-      return [flat, [flat.buffer]];
-    }
-    case REQUEST.LAYER: {
-      const pair = api.layer(request.layer);
-      try {
-        const weight = readFloat32(pair.get(0));
-        const bias = readFloat32(pair.get(1));
-        return [{ weight, bias }, [weight.buffer, bias.buffer]];
-      } finally {
-        pair.destroy();
-      }
-    }
-    case REQUEST.LOAD_TEXT:
-      return [loadText(api, request.text, request.name), []];
-    case REQUEST.LEARN:
-      return api.learn(request);
-    case REQUEST.TIMINGS:
-      return [{ ...timings }, []];
-    case REQUEST.BENCH_FORWARD:
-      return [benchForward(api, request.pixels, request.repeats, request.mnistStyle), []];
-    default:
-      throw new Error(MESSAGES.unknownRequest(request.type));
+/** Answer one request: loads fetch first, timings are the worker's own, the rest is Python's. */
+async function handle(call, request) {
+  if (request.type === REQUEST.LOAD_WEIGHTS) {
+    // One load at a time, in request order: the last one asked for is the one that stays.
+    const next = loads.then(async () => load(call, await fetchExport(request.url), request.url));
+    loads = next.catch(() => {});
+    const model = await next;
+    return [model, buffersOf(model)];
   }
-}
-
-/** Time the forward pass as the page runs it (JS → Python → flat Float32Array back). */
-function benchForward(api, pixels, repeats, mnistStyle) {
-  const samples = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    readFloat32(api.predict(pixels, Boolean(mnistStyle)));
-    samples.push(performance.now() - start);
+  if (request.type === REQUEST.TIMINGS) return [{ ...timings }, []];
+  if (request.type === REQUEST.LEARN) {
+    learning ??= learningRequests(call, post);
+    const value = await learning(request);
+    return [value, buffersOf(value)];
   }
-  samples.sort((a, b) => a - b);
-  return { medianMs: samples[Math.floor(samples.length / 2)], minMs: samples[0], maxMs: samples.at(-1) };
+  if (request.type === REQUEST.CALL) {
+    const value = call(request.name, request.args);
+    return [value, buffersOf(value)];
+  }
+  throw new Error(MESSAGES.unknownRequest(request.type));
 }
 
 /** Validate and install an export; a rejected file leaves the current model in place. */
-function loadText(api, text, url) {
-  const answer = JSON.parse(api.load(text));
-  if (answer.error) throw new Error(MESSAGES.weightsRejected(url, answer.error));
-  api.summary = answer.summary;
-  return answer.summary;
+function load(call, text, url) {
+  try {
+    return call("load", { text });
+  } catch (error) {
+    throw new Error(MESSAGES.weightsRejected(url, messageOf(error)));
+  }
 }
 
-/** Copy a NumPy float32 array (a PyProxy) out into a transferable Float32Array. */
-function readFloat32(proxy) {
-  const view = proxy.getBuffer("f32");
+/** Call py_runtime.worker_api's request `name`: arguments and answer cross as JSON + buffers. */
+function callPython(glue, name, args) {
+  const [json, buffers] = pack(args);
+  const answer = glue.call(name, json, buffers);
+  try {
+    const text = answer.get(0);
+    const arrays = answer.get(1);
+    const copies = [];
+    try {
+      for (let i = 0; i < arrays.length; i++) copies.push(readArray(arrays.get(i)));
+    } finally {
+      arrays.destroy();
+    }
+    const reply = unpack(text, copies);
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.value;
+  } finally {
+    answer.destroy();
+  }
+}
+
+/** Copy a NumPy array (a PyProxy) out into a transferable typed array of its dtype. */
+function readArray(proxy) {
+  const view = proxy.getBuffer();
   try {
     return view.data.slice();
   } finally {
     view.release();
     proxy.destroy();
   }
+}
+
+/** The ArrayBuffers inside a value (to transfer instead of copying). */
+function buffersOf(value, found = []) {
+  if (ArrayBuffer.isView(value)) found.push(value.buffer);
+  else if (Array.isArray(value)) for (const item of value) buffersOf(item, found);
+  else if (value && typeof value === "object")
+    for (const item of Object.values(value)) buffersOf(item, found);
+  return found;
 }
 
 async function fetchExport(url) {
@@ -226,37 +226,3 @@ async function fetchBytes(url, what) {
 function messageOf(error) {
   return error?.message ? error.message : String(error);
 }
-
-// Python glue: the only browser-specific Python, kept here so py_runtime stays pure.
-const GLUE = `
-import json, sys
-sys.path.insert(0, "${RUNTIME_DIR}")
-import numpy as np
-from py_runtime.export_format import ExportError
-from py_runtime.runtime import Runtime
-from py_runtime.learning import Learner, handle_request
-
-_runtime = Runtime()
-_learner = Learner(_runtime)
-
-def mlpvis_load(text):
-    try:
-        summary = _runtime.load(text, image_shape=(28, 28))
-        _learner.model_loaded()
-        return json.dumps({"summary": summary})
-    except ExportError as error:
-        return json.dumps({"error": str(error)})
-
-def mlpvis_predict(js_pixels, mnist_style):
-    js_pixels.assign_to(_runtime.input_buffer())
-    return _runtime.predict(bool(mnist_style))
-
-def mlpvis_connections(n, mode):
-    return _runtime.connections(int(n), str(mode))
-
-def mlpvis_learn(name, args, *buffers):
-    return handle_request(_learner, name, args, *buffers)
-
-def mlpvis_layer(index):
-    return (_runtime.layer_weights(int(index)), _runtime.layer_biases(int(index)))
-`;

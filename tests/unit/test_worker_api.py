@@ -1,0 +1,217 @@
+"""py_runtime.worker_api and worker_glue: every request the page's worker serves, in CPython."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from py_runtime import (
+    ExportError,
+    forward,
+    random_export,
+    top_incoming,
+    validate_export,
+    worker_glue,
+)
+from py_runtime.constants import IMAGE_SHAPE, MAX_EXPORT_BYTES
+from py_runtime.preprocess import preprocess
+from py_runtime.samples import SamplesError, encode_samples
+from py_runtime.worker_api import REQUESTS, RequestError, Session, handle
+
+
+def loaded(architecture=(784, 16, 10), seed=4, **kwargs) -> tuple[Session, dict]:
+    document = random_export(list(architecture), seed=seed, **kwargs)
+    session = Session()
+    handle(session, "load", {"text": json.dumps(document)})
+    return session, document
+
+
+def digit() -> np.ndarray:
+    pixels = np.zeros(IMAGE_SHAPE, dtype=np.float32)
+    pixels[5:20, 12:15] = 1.0
+    return pixels.reshape(-1)
+
+
+def test_the_request_table_names_every_request():
+    names = {"constants", "load", "predict", "connections", "layer", "bench_forward", "samples"}
+    learning = {f"learn_{name}" for name in ("data", "train", "fine_tune", "slice", "stop")}
+    learning |= {f"learn_{name}" for name in ("reset", "model", "export", "status")}
+    assert set(REQUESTS) == names | learning
+
+
+def test_constants_are_the_shared_ones():
+    constants = handle(Session(), "constants")
+    assert constants["IMAGE_SHAPE"] == [28, 28]
+    assert constants["MAX_EXPORT_BYTES"] == MAX_EXPORT_BYTES
+    assert constants["CONNECTION_MODES"] == ["weight", "contribution"]
+
+
+def test_load_returns_the_summary_and_every_layers_weights():
+    session, document = loaded()
+    answer = handle(session, "load", {"text": json.dumps(document)})
+    assert answer["summary"]["architecture"] == [784, 16, 10]
+    assert answer["summary"]["preprocessing"] == "mnist-style"
+    model = validate_export(document)
+    assert [layer["weight"].shape for layer in answer["layers"]] == [(16 * 784,), (160,)]
+    np.testing.assert_array_equal(answer["layers"][1]["bias"], model.layers[1].bias)
+
+
+def test_a_rejected_export_keeps_the_last_good_model():
+    session, _ = loaded(seed=1)
+    before = handle(session, "predict", {"pixels": digit()})
+    bad = random_export([784, 16, 10], seed=2)
+    bad["version"] = 9
+    with pytest.raises(ExportError):
+        handle(session, "load", {"text": json.dumps(bad)})
+    with pytest.raises(ExportError):
+        handle(session, "load", {"text": "{truncated"})
+    after = handle(session, "predict", {"pixels": digit()})
+    np.testing.assert_array_equal(after["probabilities"], before["probabilities"])
+
+
+def test_an_export_for_another_image_size_is_rejected():
+    session, _ = loaded([784, 10], seed=1)
+    other = random_export([400, 10], seed=2, image_shape=(20, 20))
+    with pytest.raises(ExportError, match=r"dataset.image_shape: this export expects 20x20"):
+        handle(session, "load", {"text": json.dumps(other)})
+    assert session.model.architecture == [784, 10]
+
+
+def test_predict_returns_one_whole_frame():
+    session, document = loaded()
+    pixels = np.random.default_rng(2).random(784).astype(np.float32)
+    frame = handle(session, "predict", {"pixels": pixels, "top_n": 5, "mode": "weight"})
+    expected = forward(validate_export(document), pixels)
+    assert frame["blank"] is False
+    assert frame["top"] == int(np.argmax(expected.probabilities))
+    np.testing.assert_allclose(frame["probabilities"], expected.probabilities, rtol=1e-6)
+    np.testing.assert_allclose(frame["preActivations"][0], expected.pre_activations[0], rtol=1e-6)
+    np.testing.assert_allclose(frame["activations"][1], expected.activations[2], rtol=1e-6)
+    np.testing.assert_array_equal(frame["input"], pixels)
+    assert [layer["k"] for layer in frame["connections"]] == [5, 5]
+    indices, values = top_incoming(validate_export(document).layers[0].weight, 5)
+    np.testing.assert_array_equal(frame["connections"][0]["indices"], indices.reshape(-1))
+    np.testing.assert_array_equal(frame["connections"][0]["values"], values.reshape(-1))
+
+
+def test_contribution_connections_follow_the_frames_own_input():
+    session, document = loaded()
+    model = validate_export(document)
+    pixels = digit()
+    frame = handle(session, "predict", {"pixels": pixels, "top_n": 4, "mode": "contribution"})
+    indices, values = top_incoming(model.layers[0].weight, 4, pixels, "contribution")
+    np.testing.assert_array_equal(frame["connections"][0]["indices"], indices.reshape(-1))
+    hidden = forward(model, pixels).activations[1]
+    indices, _ = top_incoming(model.layers[1].weight, 4, hidden, "contribution")
+    np.testing.assert_array_equal(frame["connections"][1]["indices"], indices.reshape(-1))
+    # the same answer from the connections request: no hidden "last prediction"
+    other = handle(session, "predict", {"pixels": np.zeros(784, np.float32)})
+    assert other["blank"]
+    again = handle(session, "connections", {"top_n": 4, "mode": "contribution", "pixels": pixels})
+    np.testing.assert_array_equal(again[1]["indices"], frame["connections"][1]["indices"])
+
+
+def test_mnist_style_preprocessing_feeds_the_network_the_centred_drawing():
+    session, document = loaded()
+    corner = np.zeros((28, 28), dtype=np.float32)
+    corner[1:8, 2:4] = 1.0
+    frame = handle(session, "predict", {"pixels": corner.reshape(-1), "mnist_style": True})
+    np.testing.assert_allclose(frame["input"], preprocess(corner))
+    expected = forward(validate_export(document), frame["input"])
+    np.testing.assert_allclose(frame["probabilities"], expected.probabilities, rtol=1e-6)
+
+
+def test_a_blank_drawing_has_no_winner():
+    session, _ = loaded([784, 10])
+    frame = handle(session, "predict", {"pixels": np.zeros(784, np.float32)})
+    assert frame["blank"] is True and frame["top"] is None
+
+
+@pytest.mark.parametrize(
+    "pixels, problem",
+    [
+        (np.zeros(783, np.float32), "expected 784 pixels, got 783"),
+        (np.full(784, np.nan, np.float32), "finite numbers between 0 and 1"),
+        (np.full(784, 2.0, np.float32), "finite numbers between 0 and 1"),
+    ],
+)
+def test_bad_pixels_are_refused(pixels, problem):
+    session, _ = loaded([784, 10])
+    with pytest.raises(RequestError, match=problem):
+        handle(session, "predict", {"pixels": pixels})
+
+
+def test_layer_request_and_its_bounds():
+    session, document = loaded()
+    answer = handle(session, "layer", {"index": 1})
+    np.testing.assert_array_equal(answer["bias"], validate_export(document).layers[1].bias)
+    with pytest.raises(RequestError, match="no weight layer 2"):
+        handle(session, "layer", {"index": 2})
+
+
+def test_bench_forward_reports_timings():
+    session, _ = loaded([784, 10])
+    answer = handle(session, "bench_forward", {"pixels": digit(), "repeats": 3})
+    assert 0 <= answer["minMs"] <= answer["medianMs"] <= answer["maxMs"]
+
+
+def test_requests_without_a_model_unknown_names_and_bad_arguments_are_refused():
+    with pytest.raises(RequestError, match="no model loaded"):
+        handle(Session(), "predict", {"pixels": digit()})
+    with pytest.raises(RequestError, match="unknown request 'train'"):
+        handle(Session(), "train")
+    session, _ = loaded([784, 10])
+    with pytest.raises(RequestError, match="unexpected keyword"):
+        handle(session, "predict", {"pixels": digit(), "colour": 1})
+    with pytest.raises(RequestError, match="unknown mode"):
+        handle(session, "predict", {"pixels": digit(), "mode": "loudest"})
+    with pytest.raises(RequestError, match="top_n must be a non-negative integer"):
+        handle(session, "predict", {"pixels": digit(), "top_n": -1})
+
+
+# ---------------------------------------------------------------- the wire (worker_glue)
+
+
+def test_glue_round_trip_moves_arrays_as_buffers(monkeypatch):
+    monkeypatch.setattr(worker_glue, "session", Session())
+    text = json.dumps(random_export([784, 16, 10], seed=3))
+    answer, buffers = worker_glue.call("load", json.dumps({"text": text}))
+    value = worker_glue.unpack(json.loads(answer), buffers)
+    assert value["ok"] is True and value["value"]["summary"]["architecture"] == [784, 16, 10]
+    arguments = {"pixels": {"$buffer": 0, "dtype": "float32"}, "top_n": 2, "mode": "weight"}
+    answer, buffers = worker_glue.call("predict", json.dumps(arguments), [digit()])
+    decoded = json.loads(answer)
+    assert decoded["value"]["probabilities"] == {"$buffer": 0, "dtype": "float32"}
+    frame = worker_glue.unpack(decoded, buffers)["value"]
+    assert frame["connections"][0]["indices"].dtype == np.int32
+    assert frame["input"].dtype == np.float32 and frame["input"].shape == (784,)
+
+
+def test_glue_reports_refusals_as_messages(monkeypatch):
+    monkeypatch.setattr(worker_glue, "session", Session())
+    answer, buffers = worker_glue.call("load", json.dumps({"text": "[]"}))
+    assert json.loads(answer) == {"ok": False, "error": "the top level must be a JSON object"}
+    assert buffers == []
+    answer, _ = worker_glue.call("predict", "{}")
+    assert "missing 1 required" in json.loads(answer)["error"]
+
+
+def test_glue_pack_turns_numpy_scalars_into_plain_values():
+    text, arrays = worker_glue.pack({"a": np.float32(0.5), "b": (np.int64(2), None)})
+    assert json.loads(text) == {"a": 0.5, "b": [2, None]} and arrays == []
+
+
+def test_samples_request_decodes_the_asset_and_refuses_damaged_ones():
+    images = np.arange(3 * 28 * 28, dtype=np.uint8).reshape(3, 28, 28)
+    data = np.frombuffer(encode_samples(images, np.array([0, 1, 2])), dtype=np.uint8)
+    answer = handle(Session(), "samples", {"data": data})
+    assert (answer["rows"], answer["cols"]) == (28, 28)
+    assert answer["labels"].tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(answer["images"], images.reshape(-1))
+    with pytest.raises(SamplesError, match="bad magic"):
+        handle(Session(), "samples", {"data": np.zeros(20, np.uint8)})
+    arguments = json.dumps({"data": {"$buffer": 0, "dtype": "uint8"}})
+    text, _ = worker_glue.call("samples", arguments, [b"MLPS"])
+    assert "too short" in json.loads(text)["error"]

@@ -1,0 +1,65 @@
+// The top three predictions with bars, right under the drawing grid: on a small screen the
+// full prediction panel is far below, and a person drawing should see the answer.
+
+const SHOWN = 3;
+
+export class CompactPrediction {
+  /** @param {HTMLElement} root the compact view (an <ol> inside is filled) */
+  constructor(root) {
+    this.root = root;
+    this.list = root.querySelector("ol");
+    this.labels = [];
+    this.rows = Array.from({ length: SHOWN }, (_, rank) => {
+      const item = document.createElement("li");
+      item.dataset.testid = `compact-${rank}`;
+      const name = document.createElement("span");
+      name.className = "label";
+      const track = document.createElement("span");
+      track.className = "track";
+      const fill = document.createElement("span");
+      fill.className = "fill";
+      track.append(fill);
+      const value = document.createElement("span");
+      value.className = "value";
+      item.append(name, track, value);
+      this.list.append(item);
+      return { item, name, fill, value };
+    });
+    this.showBlank();
+  }
+
+  setLabels(labels) {
+    this.labels = [...labels];
+  }
+
+  /** The frame's three most likely classes; a blank frame shows none. */
+  show(frame) {
+    if (frame.blank) {
+      this.showBlank();
+      return;
+    }
+    const p = frame.probabilities;
+    const ranked = [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, SHOWN);
+    this.rows.forEach((row, rank) => {
+      const index = ranked[rank];
+      const present = index !== undefined;
+      row.item.hidden = !present;
+      if (!present) return;
+      row.item.classList.toggle("top", rank === 0);
+      row.name.textContent = frame.labels[index];
+      row.fill.style.width = `${(p[index] * 100).toFixed(1)}%`;
+      row.value.textContent = `${Math.round(p[index] * 100)}%`;
+    });
+    this.root.dataset.top = frame.labels[ranked[0]];
+  }
+
+  showBlank() {
+    for (const row of this.rows) {
+      row.item.classList.remove("top");
+      row.name.textContent = "–";
+      row.fill.style.width = "0";
+      row.value.textContent = "";
+    }
+    delete this.root.dataset.top;
+  }
+}
