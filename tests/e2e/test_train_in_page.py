@@ -22,7 +22,7 @@ def open_panel(page):
     page.get_by_test_id("learn-panel").locator("summary").click()
     status = page.get_by_test_id("learn-status")
     page.wait_for_function(
-        "(status) => status.textContent.includes('training digits')",
+        "(status) => status.textContent.includes('held-out digits')",
         arg=status.element_handle(),
         timeout=60_000,
     )
@@ -211,7 +211,7 @@ def test_the_panel_fetches_the_digits_only_when_opened_and_its_controls_work(ope
     assert learn_requests == []  # nothing fetched before the panel opens
     page.evaluate("window.mlpvis.forgetExamples()")
     open_panel(page)
-    assert any(url.endswith("learn/mnist-train.bin.gz") for url in learn_requests)
+    assert any(url.endswith("learn/mnist-train.bin.gz") for url in learn_requests), learn_requests
     assert any(url.endswith("learn/mnist-held-out.bin.gz") for url in learn_requests)
     # teach by button: a thumbnail appears
     page.get_by_test_id("sample-6").click()

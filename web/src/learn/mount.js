@@ -54,7 +54,7 @@ export function mountLearning(page) {
     openFile,
     modelSummary: () => bridge.model,
   });
-  bridge.on("model", (summary) => panel.setModel(summary));
+  bridge.on("model", ({ summary }) => panel.setModel(summary));
   const ready = async () => {
     await page.ready;
   };
