@@ -88,7 +88,8 @@ def predict(
 
     Returns ``{"blank", "top", "probabilities", "preActivations": [per layer],
     "activations": [per layer], "input": the pixels the network saw (preprocessed when
-    mnist_style), "connections": [per weight layer {"k", "indices" int32[out*k],
+    mnist_style), "normalizedInput": that input after the model's normalisation (what the first
+    layer multiplies), "connections": [per weight layer {"k", "indices" int32[out*k],
     "values" float32[out*k]}]}``. ``top`` is the winning class index, ``None`` when blank.
     """
     model = session.require_model()
@@ -103,6 +104,7 @@ def predict(
         "preActivations": [z.astype(np.float32) for z in result.pre_activations],
         "activations": [a.astype(np.float32) for a in result.activations[1:]],
         "input": network_input.astype(np.float32),
+        "normalizedInput": result.activations[0].astype(np.float32),
         "connections": _connections(
             session, top_n, mode, [network_input, *result.activations[1:-1]]
         ),

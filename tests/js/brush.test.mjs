@@ -62,3 +62,30 @@ test("checkPixels refuses bad input with a clear message", () => {
   assert.throws(() => checkPixels([0, 1.5, 1], 3), /got 1.5/);
   assert.throws(() => checkPixels([0, "1", 1], 3), /got the string "1"/);
 });
+
+test("checkPixels on random inputs: a faithful copy or a TypeError/RangeError, nothing else", () => {
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const odd = [Number.NaN, Number.POSITIVE_INFINITY, -1e-9, 1 + 1e-9, "0.5", null, undefined, {}, [], true];
+  for (let run = 0; run < 300; run++) {
+    const length = random() < 0.2 ? Math.floor(random() * 10) : 6;
+    const values = Array.from({ length }, () =>
+      random() < 0.05 ? odd[Math.floor(random() * odd.length)] : random(),
+    );
+    const input = random() < 0.3 ? Float32Array.from(values.map(Number)) : values;
+    try {
+      const pixels = checkPixels(input, 6);
+      assert.equal(pixels.length, 6);
+      assert.deepEqual(
+        Array.from(pixels),
+        Array.from(input, (value) => Math.fround(value)),
+      );
+    } catch (error) {
+      assert.ok(error instanceof TypeError || error instanceof RangeError, String(error));
+      assert.match(error.message, /pixel|pixels/);
+    }
+  }
+});

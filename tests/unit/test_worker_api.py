@@ -90,6 +90,7 @@ def test_predict_returns_one_whole_frame():
     np.testing.assert_allclose(frame["preActivations"][0], expected.pre_activations[0], rtol=1e-6)
     np.testing.assert_allclose(frame["activations"][1], expected.activations[2], rtol=1e-6)
     np.testing.assert_array_equal(frame["input"], pixels)
+    np.testing.assert_allclose(frame["normalizedInput"], expected.activations[0], rtol=1e-6)
     assert [layer["k"] for layer in frame["connections"]] == [5, 5]
     indices, values = top_incoming(validate_export(document).layers[0].weight, 5)
     np.testing.assert_array_equal(frame["connections"][0]["indices"], indices.reshape(-1))
