@@ -158,7 +158,7 @@ class Learner:
                 optimiser=optimiser,
                 seed=seed,
                 from_scratch=start == "scratch",
-                evaluate_every=max(500, min(2000, len(self.train[1]) // 8)),
+                evaluate_every=max(500, min(2000, len(self.train[1]) // 4)),
             )
         except ValueError as error:
             raise LearningError(str(error)) from None

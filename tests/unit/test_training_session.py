@@ -107,6 +107,7 @@ def test_held_out_history_is_recorded(data):
     s = session(data, seed=0, evaluate_every=200)
     s.run()
     assert [p["images_seen"] for p in s.history] == [224, 416, 600]
+    assert [p["held_out_count"] for p in s.history] == [100, 100, 200]  # the last one: all
 
 
 @pytest.mark.parametrize(
