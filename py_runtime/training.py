@@ -229,12 +229,11 @@ class TrainSession(Session):
 
     def finish(self) -> None:
         last = self.history[-1] if self.history else None
-        if (
-            not last
-            or last["images_seen"] != self.images_seen
-            or last["held_out_count"] != len(self.held_labels)
-        ):
-            self.evaluate()
+        if last and last["images_seen"] == self.images_seen:
+            if last["held_out_count"] == len(self.held_labels):
+                return
+            self.history.pop()  # a partial point now: the full one replaces it
+        self.evaluate()
 
     def stop(self) -> dict:
         """End early: the weights stay as they are (a usable model); evaluates once."""
