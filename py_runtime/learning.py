@@ -10,13 +10,15 @@ with a message for the person, before anything changes.
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import json
 import math
 from typing import Any
 
 import numpy as np
 
-from .export_format import Model, validate_export
+from .export_format import DenseLayer, Model, validate_export
 from .samples import SamplesError, read_samples
 from .training import (
     MAX_BATCH,
@@ -28,7 +30,6 @@ from .training import (
     export_trained,
 )
 
-HIDDEN_CHOICES = ((32,), (64, 32), (128, 64), (256, 128))
 MAX_HIDDEN_WIDTH = 1024
 MAX_HIDDEN_LAYERS = 4
 FORMAT_KEYS = {"format", "version", "created", "dataset", "architecture", "layers", "output"}
@@ -42,8 +43,6 @@ def read_asset(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Images ``uint8 [N, pixels]`` and labels of a (possibly gzip-compressed) samples asset."""
     raw = bytes(raw)
     if raw[:2] == b"\x1f\x8b":
-        import gzip
-
         raw = gzip.decompress(raw)
     try:
         images, labels = read_samples(raw)
@@ -338,10 +337,6 @@ def _hidden(value) -> list[int]:
 
 def _with_hidden(model: Model, hidden: list[int]) -> Model:
     """A model of another architecture (zero weights; training starts from fresh ones)."""
-    import dataclasses
-
-    from .export_format import DenseLayer
-
     widths = [model.architecture[0], *hidden, model.architecture[-1]]
     activation = model.layers[0].activation if len(model.layers) > 1 else "relu"
     layers = [

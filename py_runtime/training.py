@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
 
 import numpy as np
 
@@ -165,7 +164,6 @@ class TrainSession(Session):
         seed: int = 0,
         from_scratch: bool = True,
         evaluate_every: int = 2000,
-        on_evaluate: Callable[[dict], None] | None = None,
     ):
         self.epochs = check_positive_int("epochs", epochs, MAX_EPOCHS)
         self.batch_size = check_positive_int("batch size", batch_size, MAX_BATCH)
@@ -192,7 +190,6 @@ class TrainSession(Session):
         self.next_evaluation = evaluate_every
         self.held_out_accuracy = float("nan")
         self.history: list[dict] = []
-        self.on_evaluate = on_evaluate
 
     def next_batch(self):
         if self.position >= len(self.order):

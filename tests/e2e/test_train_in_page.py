@@ -254,3 +254,19 @@ def test_the_panel_fetches_the_digits_only_when_opened_and_its_controls_work(ope
     page.wait_for_function("window.mlpvis.model().architecture.length === 4")
     assert page.evaluate("window.mlpvis.learningStatus().changed") is False
     page.evaluate("window.mlpvis.forgetExamples()")
+
+
+def test_fashion_model_trains_on_fashion_digits_and_back(open_page):
+    page = open_page()
+    page.evaluate("window.mlpvis.loadWeights('exports/fashion_mlp_weights.json')")
+    open_panel(page)
+    assert "Ankle boot" in page.get_by_test_id("learn-teach-9").text_content()
+    fashion = page.evaluate("window.mlpvis.train({epochs: 1, batchSize: 128, seed: 4})")
+    assert fashion["imagesSeen"] == 8000 and fashion["heldOutAccuracy"] >= 0.65
+    assert json.loads(page.evaluate("window.mlpvis.exportModel()"))["dataset"]["name"] == (
+        "fashion-mnist"
+    )
+    page.evaluate("window.mlpvis.loadWeights('exports/sample_mlp_weights.json')")
+    assert page.evaluate("window.mlpvis.learningStatus().changed") is False
+    mnist = page.evaluate("window.mlpvis.train({epochs: 1, batchSize: 128, seed: 4})")
+    assert mnist["heldOutAccuracy"] >= 0.8  # the MNIST digits again, not the clothes

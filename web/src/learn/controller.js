@@ -26,13 +26,19 @@ export class LearningController {
   constructor(deps) {
     Object.assign(this, deps);
     this.listeners = new Set();
-    this.data = new Map(); // dataset → Promise of its counts
+    this.data = null; // { dataset, loading: Promise of its counts } the worker has or gets
     this.running = null; // "train" | "fine-tune" | null
     this.paused = false;
     this.progress = null;
     this.changed = false; // the current model is not the loaded one
     this.lastFrame = 0;
     this.lastWeights = 0;
+    this.settingModel = false; // true while the controller itself hands the bridge a model
+    this.bridge.on("model", () => {
+      if (this.settingModel) return;
+      this.changed = false; // the page loaded another export: it is the loaded model now
+      this.notify();
+    });
     this.worker.addEventListener("message", (event) => {
       if (event.data?.type === EVENT.LEARN) this.onEvent(event.data);
     });
@@ -58,14 +64,17 @@ export class LearningController {
     return this.bridge.model?.dataset ?? null;
   }
 
-  /** Fetch (once per dataset) and install the training and held-out digits. */
+  /** Fetch and install the training and held-out digits of `dataset` (the worker keeps one
+   * dataset's: asking for the one it has is free, another one replaces it). */
   loadData(dataset = this.dataset) {
-    if (!this.data.has(dataset)) {
+    if (this.data?.dataset !== dataset) {
       const loading = this.fetchData(dataset);
-      this.data.set(dataset, loading);
-      loading.catch(() => this.data.delete(dataset)); // a later call tries again
+      this.data = { dataset, loading };
+      loading.catch(() => {
+        if (this.data?.loading === loading) this.data = null; // a later call tries again
+      });
     }
-    return this.data.get(dataset);
+    return this.data.loading;
   }
 
   async fetchData(dataset) {
@@ -134,7 +143,7 @@ export class LearningController {
       this.paused = false;
       this.refreshFrame();
       await this.learn(LEARN.MODEL)
-        .then((model) => this.bridge.setModel(model)) // the views' model is the trained one
+        .then((model) => this.setModel(model)) // the views' model is the trained one
         .catch(() => {});
       this.notify({ finished: kind });
     }
@@ -144,7 +153,7 @@ export class LearningController {
     if (message.model) {
       const shape = (summary) => JSON.stringify([summary.architecture, summary.labels]);
       if (!this.bridge.model || shape(message.model.summary) !== shape(this.bridge.model)) {
-        this.bridge.setModel(message.model); // another architecture: every view rebuilds
+        this.setModel(message.model); // another architecture: every view rebuilds
       } else {
         this.showWeights(message.model);
       }
@@ -162,6 +171,16 @@ export class LearningController {
       this.refreshWeights();
     }
     this.notify();
+  }
+
+  /** Hand the bridge (and so every view) a model the learning made. */
+  setModel(model) {
+    this.settingModel = true;
+    try {
+      this.bridge.setModel(model);
+    } finally {
+      this.settingModel = false;
+    }
   }
 
   /** Hand the scene the current weights (same shape: it updates in place). */
@@ -193,7 +212,7 @@ export class LearningController {
     const answer = await this.learn(LEARN.RESET);
     this.changed = false;
     this.progress = null;
-    this.bridge.setModel(answer.model);
+    this.setModel(answer.model);
     this.refreshFrame();
     this.notify({ reset: true });
   }

@@ -95,24 +95,32 @@ export class LearnPanel {
     this.el("learn-status").textContent = T.opened(file.name);
   }
 
-  /** First opening: fetch the digits, show the model's labels. */
+  /** Opening: show the model's labels and fetch its dataset's digits (once per dataset). */
   open() {
-    this.setModel(this.hooks.modelSummary());
-    if (this.opened) return;
-    this.opened = true;
-    this.el("learn-status").textContent = T.loading;
+    const summary = this.hooks.modelSummary();
+    this.setModel(summary);
+    if (!summary || this.dataset === summary.dataset) return;
+    this.dataset = summary.dataset;
+    const status = this.el("learn-status");
+    status.textContent = T.loading;
     this.controller
-      .loadData()
-      .then((info) => (this.el("learn-status").textContent = T.loaded(info)))
+      .loadData(summary.dataset)
+      .then((info) => {
+        this.trainCount = info.train;
+        status.textContent = T.loaded(info);
+      })
       .catch((error) => {
-        this.opened = false;
-        this.el("learn-status").textContent = T.unavailable(error.message);
+        this.dataset = null;
+        status.textContent = T.unavailable(error.message);
       });
   }
 
   /** The loaded model changed: new teach buttons, size choices, examples. */
   setModel(summary) {
     if (!summary) return;
+    if (this.root.open && this.dataset && this.dataset !== summary.dataset) {
+      queueMicrotask(() => this.open()); // another dataset: its digits
+    }
     const select = this.el("learn-size");
     const loaded = document.createElement("option");
     loaded.value = "";
