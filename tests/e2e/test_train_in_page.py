@@ -148,6 +148,23 @@ def test_exported_model_reopens_by_file_picker_with_the_same_predictions(open_pa
     assert reopened["probabilities"] == pytest.approx(trained["probabilities"], abs=1e-6)
     expected = forward(model, np.array(reopened["input"], dtype=np.float32)).probabilities
     assert reopened["probabilities"] == pytest.approx(expected.tolist(), abs=1e-5)
+    # the same file dropped on the panel (read in the browser, nothing uploaded)
+    page.evaluate("window.mlpvis.loadWeights('exports/sample_mlp_weights.json')")
+    page.evaluate(
+        """(text) => {
+          const data = new DataTransfer();
+          data.items.add(new File([text], "dropped.json", { type: "application/json" }));
+          const panel = document.querySelector("[data-testid='learn-panel']");
+          panel.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true }));
+        }""",
+        text,
+    )
+    page.wait_for_function(
+        "(status) => status.textContent.startsWith('Loaded dropped.json')",
+        arg=page.get_by_test_id("learn-status").element_handle(),
+    )
+    dropped = page.evaluate("window.mlpvis.predict()")
+    assert dropped["probabilities"] == pytest.approx(trained["probabilities"], abs=1e-6)
 
 
 def glyph(kind: str, rng: np.random.Generator) -> list[float]:
