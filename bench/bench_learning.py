@@ -5,7 +5,7 @@ worker, one epoch's held-out accuracy, and input → probabilities while it trai
 
 Every latency figure during training is paired with the same measurement on the same page
 while idle (measured just before), and with the 3D scene on (SwiftShader) and off (no WebGL).
-Also reports the training throughput of Pyodide under Node (bench/pyodide_training.mjs) and
+Also reports the training throughput of Pyodide under Node (tests/pyodide_training.mjs) and
 CPython, on the same machine, in the same run.
 """
 
@@ -57,7 +57,7 @@ def latency_pair(page, samples: int) -> tuple[list[float], list[float]]:
 
 def node_throughput(seconds: float) -> dict | None:
     """Pyodide (Node) training throughput with the site's NumPy wheel."""
-    command = ["node", str(ROOT / "bench" / "pyodide_training.mjs"), str(SITE), str(seconds)]
+    command = ["node", str(ROOT / "tests" / "pyodide_training.mjs"), str(SITE), str(seconds)]
     try:
         result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
         return json.loads(result.stdout.strip().splitlines()[-1])
