@@ -21,7 +21,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.bench_page import INPUT_LATENCY_JS
+from bench.bench_input import INPUT_LATENCY_JS
 from bench.common import ROOT, SITE, machine, print_table, serve_site, summarize
 from bench.common import write_json as save
 from tests.support import CHROMIUM, CHROMIUM_ARGS, NO_WEBGL_ARGS

@@ -1,10 +1,11 @@
-"""Page benchmark (Debian Chromium, fresh browser contexts): boot, input latency, forward pass.
+"""Page benchmark (Debian Chromium, fresh browser contexts): boot and forward pass.
 
     python bench/bench_page.py [--runs 7] [--quick] [--out bench/out/page.json]
 
 Reports medians with min–max. The baseline, measured in the same run, is a bare page that only
 boots Pyodide in a module worker and imports NumPy; the page's overhead is the median of the
-ratios of each page run to the baseline run just before it.
+ratios of each page run to the baseline run just before it. Input latency (with the scene in
+its worker, on the main thread, and without WebGL) is bench/bench_input.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import machine, print_table, serve_site, summarize
 from bench.common import write_json as save
-from tests.support import CHROMIUM, CHROMIUM_ARGS, NO_WEBGL_ARGS
+from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 BASELINE_PAGE = b"""<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <script>
@@ -34,39 +35,11 @@ window.baselineReady = new Promise(
   (resolve) => worker.onmessage = () => resolve(performance.now()));
 </script></head><body>baseline</body></html>"""
 
-INPUT_LATENCY_JS = """async (count) => {
-  const canvas = document.querySelector("[data-testid='draw-grid']");
-  const rect = canvas.getBoundingClientRect();
-  const samples = [];
-  // Listeners run in order: the probability bars were updated before this one runs.
-  const painted = () => new Promise((resolve) => {
-    const off = window.mlpvis.bridge.on("result", () => {
-      off();
-      const updated = performance.now();
-      requestAnimationFrame(() => setTimeout(() => resolve([updated, performance.now()])));
-    });
-  });
-  for (let i = 0; i < count; i++) {
-    await window.mlpvis.clear();
-    const x = rect.left + rect.width * (0.3 + 0.4 * (i % 5) / 4);
-    const y = rect.top + rect.height * 0.5;
-    const done = painted();
-    const start = performance.now();
-    const options = { clientX: x, clientY: y, button: 0, buttons: 1, pointerId: 1,
-                      pointerType: "mouse", bubbles: true };
-    canvas.dispatchEvent(new PointerEvent("pointerdown", options));
-    const [updated, frame] = await done;
-    samples.push([updated - start, frame - start]);
-    canvas.dispatchEvent(new PointerEvent("pointerup", options));
-  }
-  return samples;
-}"""
 
-
-def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
+def measure(runs: int, forward_repeats: int) -> dict:
     """Run the page and the baseline in alternation, each in a fresh browser context."""
     page_ready, baseline_ready, grid_ready, reload_ready = [], [], [], []
-    latency, frame_latency, forward, forward_preprocessed = [], [], [], []
+    forward, forward_preprocessed = [], []
     with serve_site({"/bench-baseline.html": BASELINE_PAGE}) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(runs):
@@ -92,9 +65,6 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
             reload_ready.append(
                 page.evaluate("window.mlpvis.ready.then(() => performance.now())") / 1000
             )
-            for updated, frame in page.evaluate(INPUT_LATENCY_JS, latency_samples):
-                latency.append(updated)
-                frame_latency.append(frame)
             pixels = [0.0] * 784
             for row in range(4, 24):
                 pixels[row * 28 + 14] = 1.0
@@ -112,14 +82,6 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
             )
             context.close()
         browser.close()
-        # The same input path without the 3D scene: here WebGL is SwiftShader, a CPU
-        # rasteriser whose frames hold the main thread; a GPU does not.
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=NO_WEBGL_ARGS)
-        page = browser.new_page(viewport={"width": 900, "height": 640})
-        page.goto(url)
-        page.evaluate("window.mlpvis.ready")
-        no_webgl = [updated for updated, _ in page.evaluate(INPUT_LATENCY_JS, latency_samples)]
-        browser.close()
     page_summary, baseline_summary = summarize(page_ready), summarize(baseline_ready)
     return {
         "machine": machine(),
@@ -131,9 +93,6 @@ def measure(runs: int, latency_samples: int, forward_repeats: int) -> dict:
         ),
         "grid_drawable_s": summarize(grid_ready),
         "warm_reload_ready_s": summarize(reload_ready),
-        "input_to_probabilities_ms": summarize(latency),
-        "input_to_next_frame_ms": summarize(frame_latency),
-        "input_to_probabilities_no_webgl_ms": summarize(no_webgl),
         "worker_forward_ms": summarize(forward),
         "worker_forward_preprocessed_ms": summarize(forward_preprocessed),
     }
@@ -145,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke mode: one short run")
     parser.add_argument("--out", type=Path, default=Path("bench/out/page.json"))
     args = parser.parse_args(argv)
-    runs, samples, repeats = (1, 5, 20) if args.quick else (args.runs, 30, 300)
-    results = measure(runs, samples, repeats)
+    runs, repeats = (1, 20) if args.quick else (args.runs, 300)
+    results = measure(runs, repeats)
     results["quick"] = args.quick
     save(args.out, results)
     print_table(
@@ -157,13 +116,6 @@ def main(argv: list[str] | None = None) -> int:
             ("boot ratio page / baseline", results["boot_ratio_to_baseline"], "×"),
             ("grid drawable (DOMContentLoaded)", results["grid_drawable_s"], "s"),
             ("warm reload → ready", results["warm_reload_ready_s"], "s"),
-            ("input event → probabilities in the DOM", results["input_to_probabilities_ms"], "ms"),
-            ("input event → next frame (incl. 3D render)", results["input_to_next_frame_ms"], "ms"),
-            (
-                "input event → probabilities, no WebGL",
-                results["input_to_probabilities_no_webgl_ms"],
-                "ms",
-            ),
             ("forward pass in the worker", results["worker_forward_ms"], "ms"),
             (
                 "  with MNIST-style preprocessing",

@@ -6,7 +6,8 @@ the draw calls per frame.
 One scene update is what the page does with a new prediction: colour the input plane, the
 neurons of every layer and the top-N connections (positions and colours of the lines that pass
 the threshold), with the propagation animation off so that one update covers every layer.
-Its duration is measured in the page (`sceneStats().updateMs`); reported as median (min–max).
+Its duration is measured where the scene runs (its render worker, `sceneStats().updateMs`);
+reported as median (min–max).
 Draw calls per frame are read from three's renderer after a frame, for several N.
 """
 
@@ -96,6 +97,7 @@ def measure(updates: int, warmup: int, site: Path) -> dict:
         "draw_calls": draw_calls,
         "neurons": stats["neurons"],
         "pixel_ratio": stats["pixelRatio"],
+        "thread": stats["thread"],  # "worker": the scene's own render worker
         "viewport": VIEWPORT,
     }
 

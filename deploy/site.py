@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -283,6 +284,7 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
     build_learning_data(source_root, out_dir, cache_dir, log)
     shutil.copytree(vendor / "pyodide", out_dir / "vendor" / "pyodide")
     shutil.copytree(vendor / "three", out_dir / "vendor" / "three")
+    _import_three_relatively(out_dir / "vendor" / "three")
     vendor_manifest = json.loads((vendor / "vendor-manifest.json").read_text())
     manifest = {
         "built": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -293,6 +295,16 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
     (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     verify_site(out_dir)
     return manifest
+
+
+def _import_three_relatively(three_dir: Path) -> None:
+    """Point the addons' bare ``from 'three'`` at ``three.module.js`` by relative path: module
+    workers (the 3D scene renders in one) see no import map."""
+    for path in sorted((three_dir / "addons").rglob("*.js")):
+        relative = Path(os.path.relpath(three_dir / "three.module.js", path.parent)).as_posix()
+        text = path.read_text(encoding="utf-8")
+        patched = re.sub(r"""from\s*(['"])three\1""", f"from '{relative}'", text)
+        path.write_text(patched, encoding="utf-8")
 
 
 def _runtime_zip(package_dir: Path) -> bytes:

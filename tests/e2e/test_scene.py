@@ -88,7 +88,9 @@ def draw(page, pixels: list[float]) -> None:
 def test_scene_renders_with_webgl_and_changes_after_drawing(open_page, probe):
     page = open_scene(open_page)
     canvas = page.locator(SCENE)
-    assert canvas.evaluate("c => c.tagName === 'CANVAS' && Boolean(c.getContext('webgl2'))")
+    assert canvas.evaluate("c => c.tagName === 'CANVAS'")
+    assert stats(page)["webgl"] is True
+    assert stats(page)["thread"] == "worker"  # its frames are drawn off the main thread
     assert page.get_by_test_id("scene-legend").is_visible()
     assert page.get_by_test_id("scene-top-n").is_visible()
     before_stats = stats(page)
@@ -188,6 +190,90 @@ def test_clicking_an_output_neuron_opens_its_card(open_page, probe):
     assert probe.console_errors == [] and probe.page_errors == []
 
 
+def test_hover_and_click_pick_through_the_render_worker(open_page, probe):
+    page = open_scene(open_page)
+    assert stats(page)["thread"] == "worker"
+    page.locator(SCENE).scroll_into_view_if_needed()
+    settle(page, lambda: draw(page, seven()))
+    labels = page.evaluate("window.mlpvis.model().labels")
+    card = page.get_by_test_id("scene-card")
+    target = stats(page)["outputs"][4]
+    page.mouse.move(target["x"], target["y"])  # hover: a preview card
+    card.wait_for(state="visible")
+    assert card.get_attribute("data-pinned") == "false"
+    assert page.get_by_test_id("scene-card-label").text_content() == labels[4]
+    page.mouse.click(target["x"], target["y"])  # click: pinned, with a close button
+    page.wait_for_function(
+        "document.querySelector(\"[data-testid='scene-card']\").dataset.pinned === 'true'"
+    )
+    page.get_by_test_id("scene-card-close").click()
+    card.wait_for(state="hidden")
+    # Orbiting (forwarded to the worker's camera controls) moves the camera.
+    before = stats(page)["camera"]["position"]
+    box = page.locator(SCENE).bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + 12)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3 + 40, box["y"] + 20, steps=4)
+    page.mouse.up()
+    page.wait_for_function(
+        "p => JSON.stringify(window.mlpvis.sceneStats().camera.position) !== JSON.stringify(p)",
+        arg=before,
+    )
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+NO_OFFSCREEN_CANVAS = "delete HTMLCanvasElement.prototype.transferControlToOffscreen"
+# A canvas the worker cannot render to (it already has a 2D context): the worker fails to start.
+WORKER_CANNOT_RENDER = """HTMLCanvasElement.prototype.transferControlToOffscreen = function () {
+  const canvas = new OffscreenCanvas(1, 1);
+  canvas.getContext("2d");
+  return canvas;
+};"""
+
+
+@pytest.mark.parametrize(
+    "init_script", [NO_OFFSCREEN_CANVAS, WORKER_CANNOT_RENDER], ids=["no-offscreen", "worker-fails"]
+)
+def test_where_a_worker_cannot_render_the_scene_renders_on_the_main_thread(
+    page, open_page, probe, init_script
+):
+    page.add_init_script(init_script)
+    page = open_scene(open_page)
+    assert page.locator(SCENE).count() == 1  # one canvas: a failed worker's is gone
+    assert stats(page)["thread"] == "main"
+    page.locator(SCENE).scroll_into_view_if_needed()
+    settle(page, lambda: draw(page, seven()))
+    winner = page.locator("[data-testid^='scene-label-'].winner")
+    assert winner.locator(".scene-label-name").text_content() == "7"
+    target = stats(page)["outputs"][7]
+    page.mouse.click(target["x"], target["y"])
+    card = page.get_by_test_id("scene-card")
+    card.wait_for(state="visible")
+    assert card.get_attribute("data-index") == "7"
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_a_blank_grid_shows_no_percentages_and_no_winner_in_the_scene(open_page, probe):
+    page = open_scene(open_page)
+    page.locator(SCENE).scroll_into_view_if_needed()
+    values = page.locator("[data-testid^='scene-label-'] .scene-label-value")
+    settle(page, lambda: draw(page, seven()))
+    assert "%" in " ".join(values.all_text_contents())
+    assert stats(page)["winner"] is not None
+    settle(page, lambda: page.evaluate("window.mlpvis.clear()"))
+    assert [text.strip() for text in values.all_text_contents()] == [""] * values.count()
+    assert page.locator("[data-testid^='scene-label-'].winner").count() == 0
+    assert stats(page)["winner"] is None  # no gold ring either
+    # The pinned card of an output has no probability for a blank drawing.
+    target = stats(page)["outputs"][1]
+    page.mouse.click(target["x"], target["y"])
+    page.get_by_test_id("scene-card").wait_for(state="visible")
+    assert page.get_by_test_id("scene-card-probability").count() == 0
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
 def test_keys_step_to_an_output_neuron_and_enter_pins_its_card(open_page, probe):
     page = open_scene(open_page)
     settle(page, lambda: draw(page, seven()))
@@ -198,6 +284,13 @@ def test_keys_step_to_an_output_neuron_and_enter_pins_its_card(open_page, probe)
     canvas.scroll_into_view_if_needed()
     assert "Enter" in canvas.get_attribute("aria-label")
     canvas.focus()
+    page.keyboard.press("Enter")  # the cursor starts on the first hidden neuron
+    card = page.get_by_test_id("scene-card")
+    card.wait_for(state="visible")
+    assert card.get_attribute("data-layer") == "1" and card.get_attribute("data-index") == "0"
+    # its strongest inputs (the runtime's normalised pixels × weights) and its 28×28 weights
+    assert page.get_by_test_id("scene-card-contributors").locator("li").count() > 0
+    assert page.get_by_test_id("scene-card-weights").is_visible()
     for _ in range(len(architecture) - 2):  # from the first hidden layer to the output layer
         page.keyboard.press("PageDown")
     page.keyboard.press("Home")
@@ -205,14 +298,17 @@ def test_keys_step_to_an_output_neuron_and_enter_pins_its_card(open_page, probe)
         page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowDown")
-    focus = stats(page)["focus"]
-    assert focus == {"layer": len(architecture) - 1, "index": 3}  # the visible cursor ring
-    page.keyboard.press("Enter")
-    card = page.get_by_test_id("scene-card")
+    # the visible cursor ring (drawn by the render worker: wait for its frame)
+    expected = {"layer": len(architecture) - 1, "index": 3}
     page.wait_for_function(
-        "document.querySelector(\"[data-testid='scene-card']\").dataset.pinned === 'true'"
+        "f => JSON.stringify(window.mlpvis.sceneStats().focus) === JSON.stringify(f)", arg=expected
     )
-    assert card.get_attribute("data-index") == "3"
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(c => c.dataset.pinned === 'true' && c.dataset.index === '3')"
+        "(document.querySelector(\"[data-testid='scene-card']\"))"
+    )
+    assert card.get_attribute("data-layer") == str(len(architecture) - 1)
     assert page.get_by_test_id("scene-card-label").text_content() == labels[3]
     shown = float(page.get_by_test_id("scene-card-activation").get_attribute("data-value"))
     assert shown == pytest.approx(prediction["activations"][-1][3], abs=1e-4)

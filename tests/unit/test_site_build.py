@@ -50,3 +50,17 @@ def test_built_site_verifies_and_a_changed_file_is_caught(tmp_path):
 def test_cli_reports_errors_without_a_traceback(tmp_path, capsys):
     assert site.main(["build", "--source", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
     assert "not a project checkout" in capsys.readouterr().err
+
+
+def test_vendored_addons_import_three_by_relative_path(tmp_path):
+    """Module workers (the scene's render worker) see no import map: no bare 'three' import."""
+    addons = tmp_path / "three" / "addons" / "controls"
+    addons.mkdir(parents=True)
+    (addons / "OrbitControls.js").write_text(
+        "import {\n\tControls,\n\tVector3\n} from 'three';\nimport { X } from \"three\";\n"
+        "import { Y } from 'three/addons/other.js';\n"
+    )
+    site._import_three_relatively(tmp_path / "three")
+    text = (addons / "OrbitControls.js").read_text()
+    assert text.count("from '../../three.module.js'") == 2
+    assert "from 'three/addons/other.js'" in text  # only the bare 'three' is rewritten

@@ -1,8 +1,8 @@
 // The camera and its controls: OrbitControls with damping (mouse, trackpad, touch), limits
 // derived from the network's size, and a home view that frames the whole network.
 
-import * as THREE from "three";
-import { OrbitControls } from "three/addons/controls/OrbitControls.js";
+import { OrbitControls } from "../../vendor/three/addons/controls/OrbitControls.js";
+import * as THREE from "../../vendor/three/three.module.js";
 
 const FOV = 38;
 const HOME_DIRECTION = new THREE.Vector3(-0.85, 0.42, 1).normalize(); // front, from the input's side
@@ -10,7 +10,7 @@ const MARGIN = 1.06;
 
 export class CameraRig {
   /**
-   * @param {HTMLCanvasElement} canvas
+   * @param {EventTarget} canvas the canvas, or its stand-in in the render worker (element-proxy.js)
    * @param {() => void} onChange called whenever the view moves (render on demand)
    */
   constructor(canvas, onChange) {

@@ -4,7 +4,7 @@
 // of its range, and collapses the rest of what it drew before. The per-layer glow is a uniform
 // array indexed by a static per-vertex layer attribute, so it costs no attribute upload.
 
-import * as THREE from "three";
+import * as THREE from "../../vendor/three/three.module.js";
 import { writeDiverging } from "./palette.js";
 
 const MIN_ALPHA = 0.12;

@@ -1,7 +1,7 @@
 // The input layer: the image as a plane of cells (one texel per pixel, nearest filtering),
 // facing −x like every layer. One draw call; a new drawing only rewrites the texture.
 
-import * as THREE from "three";
+import * as THREE from "../../vendor/three/three.module.js";
 
 const BASE = 30; // grey level of an empty cell, so the plane stands out from the background
 

@@ -1,7 +1,7 @@
 // Rings that face the camera: the winning output, the selected neuron, the hovered neuron and
 // the keyboard cursor. One small mesh each (at most four draw calls), hidden when not needed.
 
-import * as THREE from "three";
+import * as THREE from "../../vendor/three/three.module.js";
 import { HEX } from "./palette.js";
 
 const FOCUS_MIN_PIXELS = 11; // outer radius on screen, at least

@@ -1,8 +1,9 @@
 // The 3D network view: builds the scene from a model summary, shows frames (an input and its
 // activations) stage by stage, renders on demand, and answers picking and statistics.
-// It knows Three.js and nothing about Pyodide or the page's DOM panels.
+// It knows Three.js and nothing about Pyodide or the page's DOM: it runs in the render worker
+// (render-worker.js) or, where that is impossible, on the main thread (local-view.js).
 
-import * as THREE from "three";
+import * as THREE from "../../vendor/three/three.module.js";
 import { CameraRig } from "./camera-rig.js";
 import { ConnectionField } from "./connections.js";
 import { InputPlane } from "./input-plane.js";
@@ -25,23 +26,24 @@ const UPDATE_HISTORY = 400;
 
 export class NetworkScene {
   /**
-   * @param {HTMLElement} host element the canvas fills
-   * @param {{onRender?: (scene: NetworkScene) => void, software?: boolean}} options
-   *   `onRender` runs after each rendered frame; `software` (a CPU rasteriser) turns off
-   *   multisampling and caps the pixel ratio at 1, which halves the frame time there
+   * Runs on the main thread (an HTMLCanvasElement) or in a worker (an OffscreenCanvas).
+   * @param {{canvas: HTMLCanvasElement|OffscreenCanvas, controlsElement: EventTarget,
+   *   size: {width: number, height: number, pixelRatio: number}, software?: boolean,
+   *   onRender?: (scene: NetworkScene) => void}} options
+   *   `controlsElement` receives the pointer and wheel events (the canvas, or a stand-in in a
+   *   worker); `onRender` runs after each rendered frame; `software` (a CPU rasteriser) turns
+   *   off multisampling and caps the pixel ratio at 1, which halves the frame time there
    */
-  constructor(host, { onRender = () => {}, software = false } = {}) {
-    this.host = host;
+  constructor({ canvas, controlsElement, size, software = false, onRender = () => {} }) {
     this.onRender = onRender;
     this.maxPixelRatio = software ? 1 : MAX_PIXEL_RATIO;
     this.renderer = new THREE.WebGLRenderer({
+      canvas,
       antialias: !software,
       powerPreference: "high-performance",
     });
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, this.maxPixelRatio));
     this.renderer.setClearColor(HEX.background);
-    this.canvas = this.renderer.domElement;
-    host.append(this.canvas);
+    this.canvas = canvas;
 
     this.scene = new THREE.Scene();
     this.scene.add(new THREE.AmbientLight(0xffffff, 2.2));
@@ -52,7 +54,7 @@ export class NetworkScene {
     this.scene.add(this.network);
     this.markers = new Markers();
     this.scene.add(this.markers.group);
-    this.rig = new CameraRig(this.canvas, () => this.requestRender());
+    this.rig = new CameraRig(controlsElement, () => this.requestRender());
     this.userMoved = false;
     this.rig.controls.addEventListener("start", () => (this.userMoved = true));
 
@@ -66,11 +68,9 @@ export class NetworkScene {
     this.updateCount = 0;
     this.lastGlow = [];
     this.renderFrame = this.renderFrame.bind(this);
-    this.resizeObserver = new ResizeObserver(() => this.resize());
-    this.resizeObserver.observe(host);
-    this.canvas.addEventListener("webglcontextlost", (event) => event.preventDefault());
-    this.canvas.addEventListener("webglcontextrestored", () => this.repaint());
-    this.resize();
+    canvas.addEventListener("webglcontextlost", (event) => event.preventDefault());
+    canvas.addEventListener("webglcontextrestored", () => this.repaint());
+    this.resize(size);
   }
 
   /** Build the network of `summary` (any architecture); the previous one is disposed. */
@@ -201,7 +201,7 @@ export class NetworkScene {
     }
     this.connections.setGain(stage - 1, gain);
     if (layer.kind === "output") {
-      this.winner = result ? result.top : null;
+      this.winner = result && !result.blank ? result.top : null;
       this.placeMarkers();
     }
   }
@@ -303,13 +303,12 @@ export class NetworkScene {
     this.requestRender();
   }
 
-  resize() {
-    const width = Math.max(1, this.host.clientWidth);
-    const height = Math.max(1, this.host.clientHeight);
-    this.size = { width, height };
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, this.maxPixelRatio));
-    this.renderer.setSize(width, height, false);
-    this.rig.setAspect(width / height);
+  /** The drawing buffer follows the view's size {width, height} (CSS pixels) and pixel ratio. */
+  resize({ width, height, pixelRatio = 1 }) {
+    this.size = { width: Math.max(1, width), height: Math.max(1, height) };
+    this.renderer.setPixelRatio(Math.min(pixelRatio, this.maxPixelRatio));
+    this.renderer.setSize(this.size.width, this.size.height, false);
+    this.rig.setAspect(this.size.width / this.size.height);
     if (this.layout && !this.userMoved) this.rig.reset();
     this.requestRender();
   }
@@ -318,7 +317,7 @@ export class NetworkScene {
   requestRender() {
     if (this.frameRequested) return;
     this.frameRequested = true;
-    requestAnimationFrame(this.renderFrame);
+    nextFrame(this.renderFrame);
   }
 
   renderFrame() {
@@ -329,8 +328,8 @@ export class NetworkScene {
     this.renderer.render(this.scene, this.rig.camera);
     this.frames++;
     this.drawCalls = this.renderer.info.render.calls;
+    if (moving || busy) this.requestRender(); // first, so `stats().animating` tells
     this.onRender(this);
-    if (moving || busy) this.requestRender();
   }
 
   /** Counters for tests and benchmarks. */
@@ -352,13 +351,14 @@ export class NetworkScene {
       builds: this.builds,
       camera: { position: camera.position.toArray(), target: controls.target.toArray() },
       focus: this.focus ? { ...this.focus } : null,
+      winner: this.winner, // the output index ringed in gold (null: none)
     };
   }
 }
 
-/** Activations of `layer` normalised to [-1, 1]: outputs show probabilities. */
+/** Activations of `layer` normalised to [-1, 1]: outputs show probabilities (none when blank). */
 function neuronValues(layer, result) {
-  if (layer.kind === "output") return result.probabilities;
+  if (layer.kind === "output") return result.blank ? null : result.probabilities;
   const values = result.activations[layer.index - 1];
   let maxAbs = 0;
   for (const value of values) maxAbs = Math.max(maxAbs, Math.abs(value));
@@ -379,6 +379,12 @@ function buildPickTargets(layers) {
     for (let i = 0; i < layer.width; i++) neurons.push({ layer: layer.index, index: i });
   }
   return { positions, radii, neurons };
+}
+
+/** requestAnimationFrame where there is one (windows, Chromium and Firefox workers). */
+function nextFrame(callback) {
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(callback);
+  else setTimeout(() => callback(performance.now()), 16);
 }
 
 function sameNeuron(a, b) {

@@ -1,7 +1,7 @@
 // Hidden and output neurons: one InstancedMesh for all of them (one draw call whatever the
 // architecture). Per input only the instance colours change (brightness = activation).
 
-import * as THREE from "three";
+import * as THREE from "../../vendor/three/three.module.js";
 import { NEURON_RADIUS, OUTPUT_SCALE } from "./layout.js";
 import { writeActivation } from "./palette.js";
 

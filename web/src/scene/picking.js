@@ -2,7 +2,7 @@
 // its projected radius (never less than a finger's worth of pixels). Cheap for a few thousand
 // neurons, and forgiving for small, far-away spheres and for touch.
 
-import * as THREE from "three";
+import * as THREE from "../../vendor/three/three.module.js";
 
 const MIN_RADIUS_PX = 9;
 const point = new THREE.Vector3();

@@ -2,7 +2,7 @@
 // and, for the first hidden layer, its incoming weights as an image. Closes with × or Esc.
 
 import { SCENE_TEXT as T } from "../../ui/strings.js";
-import { formatNumber } from "../inspect.js";
+import { formatNumber } from "../card-data.js";
 import { cssDiverging, rgbDiverging } from "../palette.js";
 import { el } from "./dom.js";
 
@@ -16,6 +16,11 @@ export class InspectionCard {
       hidden: true,
     });
     this.onClose = onClose;
+  }
+
+  /** Put the card on the side of a `width`-wide view away from x, so it never hides the neuron. */
+  placeAwayFrom(x, width) {
+    this.element.dataset.side = x > width / 2 ? "left" : "right";
   }
 
   hide() {

@@ -1,15 +1,15 @@
 // The scene's toolbar: connections per neuron (N), ranking mode, threshold, animation, reset.
+// It reports changes and shows the settings it is given (the page's store owns the values).
 
+import { MAX_THRESHOLD, MAX_TOP_N } from "../../settings.js";
 import { SCENE_TEXT as T } from "../../ui/strings.js";
 import { el } from "./dom.js";
-
-export const MAX_TOP_N = 64;
 
 /**
  * @param {{topN: number, mode: string, threshold: number, animate: boolean}} initial
  * @param {(change: object) => void} onChange called with the changed setting(s)
  * @param {() => void} onReset
- * @returns {HTMLElement}
+ * @returns {{element: HTMLElement, show: (settings: object) => void}}
  */
 export function createControls(initial, onChange, onReset) {
   const topNValue = el("output", { class: "scene-value", "data-testid": "scene-top-n-value" });
@@ -46,7 +46,7 @@ export function createControls(initial, onChange, onReset) {
   const threshold = el("input", {
     type: "range",
     min: 0,
-    max: 90,
+    max: Math.round(MAX_THRESHOLD * 100),
     step: 5,
     value: Math.round(initial.threshold * 100),
     "data-testid": "scene-threshold",
@@ -65,11 +65,25 @@ export function createControls(initial, onChange, onReset) {
     onchange: () => onChange({ animate: animate.checked }),
   });
 
-  return el("div", { class: "scene-toolbar", "data-testid": "scene-controls" }, [
+  const element = el("div", { class: "scene-toolbar", "data-testid": "scene-controls" }, [
     el("label", { title: T.topNTitle }, [T.topN, topN, topNValue]),
     el("label", {}, [T.modeBy, mode]),
     el("label", { title: T.thresholdTitle }, [T.threshold, threshold, thresholdValue]),
     el("label", { title: T.animateTitle }, [animate, T.animate]),
     el("button", { type: "button", "data-testid": "scene-reset", onclick: onReset, text: T.resetView }),
   ]);
+
+  /** Show `settings` (a no-op for a field that already matches, so typing is not disturbed). */
+  const show = (settings) => {
+    const set = (input, value) => {
+      if (input.value !== String(value)) input.value = String(value);
+    };
+    set(topN, settings.topN);
+    topNValue.textContent = String(settings.topN);
+    set(mode, settings.mode);
+    set(threshold, Math.round(settings.threshold * 100));
+    thresholdValue.textContent = T.thresholdValue(Math.round(settings.threshold * 100));
+    animate.checked = settings.animate;
+  };
+  return { element, show };
 }

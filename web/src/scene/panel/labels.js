@@ -29,15 +29,18 @@ export class OutputLabels {
       return { item, value };
     });
     this.layer.replaceChildren(...this.items.map(({ item }) => item));
+    if (this.positions) this.place(this.positions); // where the neurons were last seen
   }
 
   /** Move each label next to its neuron ({x, y, radius, visible} in CSS pixels). */
   place(positions) {
+    this.positions = positions;
     positions.forEach((position, index) => {
       const entry = this.items[index];
       if (!entry) return;
-      entry.item.hidden = !position.visible;
-      entry.item.style.transform = `translate(${Math.round(position.x + position.radius + 6)}px, ${Math.round(position.y)}px) translateY(-50%)`;
+      const transform = `translate(${Math.round(position.x + position.radius + 6)}px, ${Math.round(position.y)}px) translateY(-50%)`;
+      if (entry.item.hidden !== !position.visible) entry.item.hidden = !position.visible;
+      if (entry.item.style.transform !== transform) entry.item.style.transform = transform; // no restyle when still
     });
   }
 

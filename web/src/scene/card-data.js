@@ -1,5 +1,6 @@
 // What the inspection card says about one neuron: its activation, weighted sum, bias and
-// strongest contributors, from the latest result and the layer's weights. Pure data, no DOM.
+// strongest contributors, from the latest frame and the model's weights. Pure data, no DOM
+// (panel/card.js draws it).
 
 import { SCENE_TEXT as T } from "../ui/strings.js";
 
@@ -7,14 +8,14 @@ const TOP_CONTRIBUTORS = 6;
 
 /**
  * @param {object} args
- * @param {object} args.summary the model summary (labels, normalization, architecture)
+ * @param {object} args.summary the model summary (labels, architecture)
  * @param {import("./layout.js").LayerLayout[]} args.layers the layout's layers
  * @param {{layer: number, index: number}} args.neuron layer ≥ 1
- * @param {object|null} args.result the latest prediction
- * @param {Float32Array|null} args.pixels the input those activations came from
+ * @param {object|null} args.frame the latest frame (activations, input…; see index.js)
  * @param {{weight: Float32Array, bias: Float32Array}|null} args.weights the layer's tensors
  */
-export function describeNeuron({ summary, layers, neuron, result, pixels, weights }) {
+export function describeNeuron({ summary, layers, neuron, frame, weights }) {
+  const result = frame;
   const layer = layers[neuron.layer];
   const source = layers[neuron.layer - 1];
   const isOutput = layer.kind === "output";
@@ -28,7 +29,7 @@ export function describeNeuron({ summary, layers, neuron, result, pixels, weight
     subtitle: T.cardSubtitle(layer.name, layer.activation, source.width),
     activation: result ? result.activations[step][neuron.index] : null,
     preActivation: result ? result.preActivations[step][neuron.index] : null,
-    probability: isOutput && result ? result.probabilities[neuron.index] : null,
+    probability: isOutput && result && !result.blank ? result.probabilities[neuron.index] : null,
     bias: weights ? weights.bias[neuron.index] : null,
     contributors: [],
     weightImage: null,
@@ -39,26 +40,25 @@ export function describeNeuron({ summary, layers, neuron, result, pixels, weight
   if (source.kind === "input") {
     description.weightImage = { values: row, rows: source.rows, cols: source.cols };
   }
-  const inputs = layerInputs(summary, source, step, result, pixels);
-  if (inputs) description.contributors = strongest(row, inputs, source, summary);
+  const inputs = layerInputs(source, step, frame);
+  if (inputs) description.contributors = strongest(row, inputs, source);
   return description;
 }
 
-/** The inputs the neuron actually sees: normalised pixels, or the previous activations. */
-function layerInputs(summary, source, step, result, pixels) {
-  if (source.kind !== "input") return result ? result.activations[step - 1] : null;
-  if (!pixels) return null;
-  const { mean = 0, std = 1 } = summary.normalization ?? {};
-  return Float32Array.from(pixels, (value) => (value - mean) / std);
+/** The inputs the neuron actually sees: the normalised input (the runtime's), or the
+ * previous layer's activations. */
+function layerInputs(source, step, frame) {
+  if (!frame) return null;
+  return source.kind === "input" ? (frame.normalizedInput ?? null) : frame.activations[step - 1];
 }
 
-function strongest(row, inputs, source, summary) {
+function strongest(row, inputs, source) {
   const items = [];
   for (let i = 0; i < row.length; i++) items.push([i, inputs[i] * row[i]]);
   items.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   const maxAbs = Math.abs(items[0]?.[1] ?? 0) || 1;
   return items.slice(0, TOP_CONTRIBUTORS).map(([i, value]) => ({
-    name: sourceName(source, i, summary),
+    name: sourceName(source, i),
     input: inputs[i],
     weight: row[i],
     value,
@@ -66,7 +66,7 @@ function strongest(row, inputs, source, summary) {
   }));
 }
 
-function sourceName(source, i, _summary) {
+function sourceName(source, i) {
   if (source.kind === "input") {
     return T.cardPixel(Math.floor(i / source.cols), i % source.cols);
   }
