@@ -1,18 +1,20 @@
 // Argument checks of the learning API that the page makes itself (the worker checks the rest).
 
+import { LEARN_TEXT as T } from "../ui/strings.js";
+
 /** The class index of `label`: an index (0…n-1) or one of the label strings. */
 export function checkLabel(label, labels) {
   if (Number.isInteger(label) && label >= 0 && label < labels.length) return label;
   if (typeof label === "string" && labels.includes(label)) return labels.indexOf(label);
-  throw new Error(`${JSON.stringify(label)} is not one of this model's labels (${labels.join(", ")}).`);
+  throw new Error(T.notALabel(label, labels));
 }
 
 /** A file that may be an export: not empty, not over the size limit. */
 export function checkExportFile(file, maxBytes) {
-  if (!file) throw new Error("No file was chosen.");
-  if (file.size === 0) throw new Error(`${file.name} is empty.`);
+  if (!file) throw new Error(T.noFile);
+  if (file.size === 0) throw new Error(T.emptyFile(file.name));
   if (file.size > maxBytes) {
-    throw new Error(`${file.name} is ${file.size} bytes, larger than the ${maxBytes}-byte limit.`);
+    throw new Error(T.fileTooLarge(file.name, file.size, maxBytes));
   }
 }
 

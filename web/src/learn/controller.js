@@ -5,6 +5,7 @@
 // a refused request rejects with its message and changes nothing.
 
 import { EVENT, LEARN, REQUEST } from "../protocol.js";
+import { LEARN_TEXT as T } from "../ui/strings.js";
 import { checkLabel } from "./checks.js";
 
 const FRAME_EVERY_MS = 200; // the current drawing's frame while the weights change
@@ -84,10 +85,10 @@ export class LearningController {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       index = await response.json();
     } catch (error) {
-      throw new Error(`This site has no training digits (${INDEX_URL}: ${error.message}).`);
+      throw new Error(T.noData(INDEX_URL, error.message));
     }
     const entry = index[dataset];
-    if (!entry) throw new Error(`This site has no training digits for ${dataset}.`);
+    if (!entry) throw new Error(T.noDataFor(dataset));
     const url = (name) => new URL(`learn/${name}`, document.baseURI).href;
     return this.learn(LEARN.DATA, { dataset, trainUrl: url(entry.train), heldOutUrl: url(entry.held_out) });
   }
@@ -99,7 +100,7 @@ export class LearningController {
   /** Train (see `mlpvis.train`); resolves when done or stopped. */
   async train(options = {}) {
     if (options === null || typeof options !== "object" || Array.isArray(options)) {
-      throw new Error("train() takes an options object");
+      throw new Error(T.needsOptions("train"));
     }
     await this.loadData();
     return this.session("train", () => this.learn(LEARN.TRAIN, { options }));
@@ -108,10 +109,10 @@ export class LearningController {
   /** Fine-tune on the stored examples; resolves with { before, after }. */
   async fineTune(options = {}) {
     if (options === null || typeof options !== "object" || Array.isArray(options)) {
-      throw new Error("fineTune() takes an options object");
+      throw new Error(T.needsOptions("fineTune"));
     }
     const examples = await this.store.list(this.dataset);
-    if (examples.length === 0) throw new Error("There are no examples to fine-tune on: teach it some first.");
+    if (examples.length === 0) throw new Error(T.noExamples);
     await this.loadData();
     const pixels = new Float32Array(examples.length * examples[0].pixels.length);
     examples.forEach((example, index) => {
@@ -127,7 +128,7 @@ export class LearningController {
   }
 
   async session(kind, start) {
-    if (this.running) throw new Error("Training is already running: stop it first.");
+    if (this.running) throw new Error(T.alreadyRunning);
     this.running = kind;
     this.paused = false;
     this.notify({ started: kind });
@@ -225,10 +226,10 @@ export class LearningController {
   /** Add the current drawing (as the network sees it) as an example of `label`. */
   async teach(label) {
     const labels = this.bridge.model?.labels;
-    if (!labels) throw new Error("No model is loaded yet.");
+    if (!labels) throw new Error(T.noModel);
     const index = checkLabel(label, labels);
     const input = await this.networkInput();
-    if (!input) throw new Error("Draw something first: a blank grid is not an example.");
+    if (!input) throw new Error(T.blankExample);
     const pixels = Uint8Array.from(input, (value) => Math.round(Math.min(1, Math.max(0, value)) * 255));
     await this.store.add(this.dataset, index, pixels);
     const count = (await this.store.list(this.dataset)).length;

@@ -4,6 +4,7 @@
 import { MAX_EXPORT_BYTES } from "../constants.js";
 import { CALL } from "../protocol.js";
 import { LearnPanel } from "../ui/learn-panel.js";
+import { LEARN_TEXT } from "../ui/strings.js";
 import { checkExportFile, trainResult } from "./checks.js";
 import { LearningController } from "./controller.js";
 import { ExampleStore } from "./examples-store.js";
@@ -41,7 +42,7 @@ export function mountLearning(page) {
     try {
       model = await bridge.call(CALL.LOAD, { text: await file.text() });
     } catch (error) {
-      throw new Error(`Could not load ${file.name}: ${error.message}`);
+      throw new Error(LEARN_TEXT.fileRejected(file.name, error.message));
     }
     controller.changed = false;
     bridge.setModel(model);

@@ -230,5 +230,23 @@ export const LEARN_TEXT = Object.freeze({
   open: "Open an export…",
   openHint: "or drop an export file here (read in this browser, nothing is uploaded)",
   opened: (name) => `Loaded ${name}`,
+  // messages (errors reject the API call and show in the panel)
+  notALabel: (label, labels) =>
+    `${JSON.stringify(label)} is not one of this model's labels (${labels.join(", ")}).`,
+  noFile: "No file was chosen.",
+  emptyFile: (name) => `${name} is empty.`,
+  fileTooLarge: (name, size, limit) => `${name} is ${size} bytes, larger than the ${limit}-byte limit.`,
+  fileRejected: (name, reason) => `Could not load ${name}: ${reason}`,
+  noData: (where, reason) => `This site has no training digits (${where}: ${reason}).`,
+  noDataFor: (dataset) => `This site has no training digits for ${dataset}.`,
+  needsOptions: (call) => `${call}() takes an options object`,
+  noExamples: "There are no examples to fine-tune on: teach it some first.",
+  alreadyRunning: "Training is already running: stop it first.",
+  noModel: "No model is loaded yet.",
+  blankExample: "Draw something first: a blank grid is not an example.",
+  unknownOp: (op) => `unknown learning request ${JSON.stringify(op)}`,
+  dataOtherOrigin: (url) => `The training digits must come from this site, not ${url}.`,
+  dataUnreachable: (reason) => `The training digits could not be fetched (${reason}).`,
+  dataHttp: (status, url) => `The training digits are missing from this site (HTTP ${status} for ${url}).`,
   openFailed: (message) => `${message}\nThe current model is still loaded.`,
 });

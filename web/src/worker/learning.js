@@ -4,6 +4,7 @@
 // fetches, paces the loop and posts progress.
 
 import { EVENT, LEARN } from "../protocol.js";
+import { LEARN_TEXT as T } from "../ui/strings.js";
 
 const SLICE_SECONDS = 0.015; // a prediction waits at most about this long while training
 
@@ -45,7 +46,7 @@ export function learningRequests(call, post) {
   }
 
   function refuseWhileRunning() {
-    if (loop.running) throw new Error("Training is already running: stop it first.");
+    if (loop.running) throw new Error(T.alreadyRunning);
   }
 
   return async function handle(request) {
@@ -103,7 +104,7 @@ export function learningRequests(call, post) {
       case LEARN.STATUS:
         return { ...call("learn_status"), running: loop.running, paused: loop.paused };
       default:
-        throw new Error(`unknown learning request ${JSON.stringify(request.op)}`);
+        throw new Error(T.unknownOp(request.op));
     }
   };
 }
@@ -122,16 +123,16 @@ function nextTask() {
 
 async function fetchBytes(url) {
   if (new URL(url).origin !== self.location.origin) {
-    throw new Error(`The training digits must come from this site, not ${url}.`);
+    throw new Error(T.dataOtherOrigin(url));
   }
   let response;
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new Error(`The training digits could not be fetched (${error.message}).`);
+    throw new Error(T.dataUnreachable(error.message));
   }
   if (!response.ok) {
-    throw new Error(`The training digits are missing from this site (HTTP ${response.status} for ${url}).`);
+    throw new Error(T.dataHttp(response.status, url));
   }
   return new Uint8Array(await response.arrayBuffer());
 }
