@@ -1,10 +1,13 @@
-"""Page benchmark (Debian Chromium, fresh browser contexts): boot and forward pass.
+"""Page benchmark (Debian Chromium): boot, reloads, offline, bytes, forward pass.
 
     python bench/bench_page.py [--runs 7] [--quick] [--out bench/out/page.json]
 
 Reports medians with min–max. The baseline, measured in the same run, is a bare page that only
-boots Pyodide in a module worker and imports NumPy; the page's overhead is the median of the
-ratios of each page run to the baseline run just before it. Input latency (with the scene in
+boots Pyodide in a module worker, loads NumPy and imports it, from the *stock* files (the
+official core, stdlib zip and wheel, served uncompressed); the boot ratio is the median of the
+ratios of each cold page run (fresh context) to the baseline run just before it. Warm and
+offline reloads run in a persistent (disk-backed) profile, as a returning visitor's browser is:
+Chromium keeps compiled wasm only there. Input latency (with the scene in
 its worker, on the main thread, and without WebGL) is bench/bench_input.py.
 """
 
@@ -13,20 +16,23 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 from pathlib import Path
+from urllib.parse import urlparse
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import machine, print_table, serve_site, summarize
+from bench.common import ROOT, SITE, machine, print_table, serve_site, summarize
 from bench.common import write_json as save
+from deploy.site import ensure_vendor
 from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 BASELINE_PAGE = b"""<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <script>
 const worker = new Worker(URL.createObjectURL(new Blob([`
-  import { loadPyodide } from "${location.origin}/vendor/pyodide/pyodide.mjs";
-  const pyodide = await loadPyodide({ indexURL: "${location.origin}/vendor/pyodide/" });
+  import { loadPyodide } from "${location.origin}/stock-pyodide/pyodide.mjs";
+  const pyodide = await loadPyodide({ indexURL: "${location.origin}/stock-pyodide/" });
   await pyodide.loadPackage("numpy");
   pyodide.runPython("import numpy");
   postMessage("ready");
@@ -36,21 +42,115 @@ window.baselineReady = new Promise(
 </script></head><body>baseline</body></html>"""
 
 
+STOCK_PREFIX = "/stock-pyodide/"
+READY_JS = "window.mlpvis.ready.then(() => performance.now())"
+# Resolves once the service worker is active and holds the release (only then is a reload
+# served offline).
+OFFLINE_CACHED_JS = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  for (;;) {
+    const keys = await caches.keys();
+    if (registration.active.state === "activated" && keys.length === 1) return keys[0];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}"""
+
+
+class TransferCounter:
+    """Bytes the responses of a page carried (encoded, as sent: their Content-Length) and their
+    decoded size (the served file's size), from Playwright's request events (workers' too)."""
+
+    def __init__(self, page, stock: Path) -> None:
+        self.stock = stock
+        self.encoded = 0
+        self.decoded = 0
+        self.requests = 0
+        page.on("requestfinished", self._count)
+
+    def _count(self, request) -> None:
+        path = urlparse(request.url).path
+        if path.startswith(STOCK_PREFIX):
+            file = self.stock / path.removeprefix(STOCK_PREFIX)
+        else:
+            file = SITE / (path.lstrip("/") or "index.html")
+        if not file.is_file():
+            return  # in-memory pages
+        response = request.response()
+        if response is None:
+            return
+        self.requests += 1
+        # The server always sends Content-Length (of the .br/.gz variant when it sent one);
+        # CDP's own body size reads 0 for a body that a streaming wasm compile consumed.
+        self.encoded += int(response.headers.get("content-length", 0))
+        self.decoded += file.stat().st_size
+
+    def snapshot(self) -> dict:
+        return {
+            "requests": self.requests,
+            "encoded_bytes": self.encoded,
+            "decoded_bytes": self.decoded,
+        }
+
+
+def ready_seconds(page) -> float:
+    return page.evaluate(READY_JS) / 1000
+
+
+def measure_returning_visits(pw, url: str, reloads: int) -> dict:
+    """A persistent profile: a first visit (the service worker caches the release), then warm
+    reloads, then reloads with the network gone."""
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
+        context = pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 900, "height": 640},
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(url)
+        first = ready_seconds(page)
+        page.evaluate(OFFLINE_CACHED_JS)
+        warm, offline = [], []
+        for _ in range(reloads):
+            page.reload()
+            warm.append(ready_seconds(page))
+        context.set_offline(True)
+        for _ in range(reloads):
+            page.reload()
+            offline.append(ready_seconds(page))
+        context.close()
+    return {
+        "persistent_first_visit_ready_s": first,
+        "warm_reload_persistent_ready_s": summarize(warm),
+        "offline_reload_ready_s": summarize(offline),
+    }
+
+
 def measure(runs: int, forward_repeats: int) -> dict:
-    """Run the page and the baseline in alternation, each in a fresh browser context."""
+    """Run the page and the stock baseline in alternation, each in a fresh browser context."""
     page_ready, baseline_ready, grid_ready, reload_ready = [], [], [], []
     forward, forward_preprocessed = [], []
-    with serve_site({"/bench-baseline.html": BASELINE_PAGE}) as url, sync_playwright() as pw:
+    stock = ensure_vendor(ROOT, ROOT / ".cache") / "pyodide"
+    transfers = {}
+    pages = {"/bench-baseline.html": BASELINE_PAGE}
+    with serve_site(pages, mounts={STOCK_PREFIX: stock}) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for _ in range(runs):
+        for run in range(runs):
             context = browser.new_context(viewport={"width": 900, "height": 640})
             page = context.new_page()
+            counter = TransferCounter(page, stock) if run == 0 else None
             page.goto(url + "bench-baseline.html")
             baseline_ready.append(page.evaluate("window.baselineReady") / 1000)
+            if counter:
+                transfers["baseline_cold_visit"] = counter.snapshot()
             context.close()
 
-            context = browser.new_context(viewport={"width": 900, "height": 640})
+            # No service worker here: returning visits are measured below.
+            context = browser.new_context(
+                viewport={"width": 900, "height": 640}, service_workers="block"
+            )
             page = context.new_page()
+            counter = TransferCounter(page, stock) if run == 0 else None
             page.goto(url)
             grid_ready.append(
                 page.evaluate(
@@ -58,13 +158,11 @@ def measure(runs: int, forward_repeats: int) -> dict:
                 )
                 / 1000
             )
-            page_ready.append(
-                page.evaluate("window.mlpvis.ready.then(() => performance.now())") / 1000
-            )
+            page_ready.append(ready_seconds(page))
+            if counter:
+                transfers["page_cold_visit"] = counter.snapshot()
             page.reload()
-            reload_ready.append(
-                page.evaluate("window.mlpvis.ready.then(() => performance.now())") / 1000
-            )
+            reload_ready.append(ready_seconds(page))
             pixels = [0.0] * 784
             for row in range(4, 24):
                 pixels[row * 28 + 14] = 1.0
@@ -82,6 +180,7 @@ def measure(runs: int, forward_repeats: int) -> dict:
             )
             context.close()
         browser.close()
+        returning = measure_returning_visits(pw, url, 2 if runs == 1 else runs)
     page_summary, baseline_summary = summarize(page_ready), summarize(baseline_ready)
     return {
         "machine": machine(),
@@ -93,6 +192,8 @@ def measure(runs: int, forward_repeats: int) -> dict:
         ),
         "grid_drawable_s": summarize(grid_ready),
         "warm_reload_ready_s": summarize(reload_ready),
+        **returning,
+        "transfer": transfers,
         "worker_forward_ms": summarize(forward),
         "worker_forward_preprocessed_ms": summarize(forward_preprocessed),
     }
@@ -112,10 +213,26 @@ def main(argv: list[str] | None = None) -> int:
         "Page (Debian Chromium, headless)",
         [
             ("cold page-open → ready", results["cold_ready_s"], "s"),
-            ("baseline: bare Pyodide + import numpy", results["baseline_pyodide_numpy_s"], "s"),
+            ("baseline: bare stock Pyodide + NumPy", results["baseline_pyodide_numpy_s"], "s"),
             ("boot ratio page / baseline", results["boot_ratio_to_baseline"], "×"),
             ("grid drawable (DOMContentLoaded)", results["grid_drawable_s"], "s"),
-            ("warm reload → ready", results["warm_reload_ready_s"], "s"),
+            ("reload → ready (fresh context)", results["warm_reload_ready_s"], "s"),
+            ("warm reload, persistent profile", results["warm_reload_persistent_ready_s"], "s"),
+            ("offline reload → ready", results["offline_reload_ready_s"], "s"),
+            (
+                "cold visit transfers (encoded / decoded)",
+                "{encoded_bytes} / {decoded_bytes} B".format(
+                    **results["transfer"]["page_cold_visit"]
+                ),
+                "",
+            ),
+            (
+                "stock baseline transfers (encoded / decoded)",
+                "{encoded_bytes} / {decoded_bytes} B".format(
+                    **results["transfer"]["baseline_cold_visit"]
+                ),
+                "",
+            ),
             ("forward pass in the worker", results["worker_forward_ms"], "ms"),
             (
                 "  with MNIST-style preprocessing",

@@ -37,11 +37,12 @@ def machine() -> dict:
 
 
 @contextmanager
-def serve_site(extra: dict[str, bytes] | None = None, site: Path = SITE):
-    """Serve the built ``site`` (plus in-memory pages at ``extra`` paths); yields the URL."""
+def serve_site(extra: dict[str, bytes] | None = None, site: Path = SITE, mounts=None):
+    """Serve the built ``site`` (plus in-memory pages at ``extra`` paths and folders at
+    ``mounts`` prefixes); yields the URL."""
     if not (site / "index.html").is_file():
         raise SystemExit(f"{site} is not built: run `make build` first")
-    with static_server(site, pages=extra) as url:
+    with static_server(site, pages=extra, mounts=mounts) as url:
         yield url
 
 

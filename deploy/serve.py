@@ -1,8 +1,9 @@
 """The static server for the built site: ``make serve``, the tests and the benchmarks use it.
 
 Standard library only (``http.server``): the page's MIME types, the security headers every
-response carries (``deploy/headers.py`` is their one source), and extra in-memory pages or
-mounted folders for tests and benchmarks.
+response carries (``deploy/headers.py`` is their one source), the build's precompressed
+``NAME.br`` / ``NAME.gz`` in place of ``NAME`` when the browser accepts them, and extra
+in-memory pages or mounted folders for tests and benchmarks.
 
     python -m deploy.serve build/site --port 8000
 """
@@ -10,8 +11,11 @@ mounted folders for tests and benchmarks.
 from __future__ import annotations
 
 import argparse
+import email.utils
 import functools
 import http.server
+import os
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +31,23 @@ MIME_TYPES = {
     ".whl": "application/zip",
     ".zip": "application/zip",
 }
+
+# Content-Encoding → the suffix of the build's precompressed file, preferred first.
+PRECOMPRESSED = (("br", "br"), ("gzip", "gz"))
+
+
+def accepted_encodings(header: str) -> set[str]:
+    """The codings an ``Accept-Encoding`` header allows (``q=0`` excludes one)."""
+    accepted = set()
+    for part in header.split(","):
+        coding, _, params = part.strip().partition(";")
+        quality = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+        try:
+            if coding.strip() and float(quality) > 0:
+                accepted.add(coding.strip().lower())
+        except ValueError:
+            continue
+    return accepted
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -50,7 +71,40 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         for name, value in response_headers(urlparse(self.path).path).items():
             self.send_header(name, value)
+        if getattr(self, "varies_by_encoding", False):
+            self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
+
+    def send_head(self):
+        """A precompressed sibling (``.br``, ``.gz``) when there is one and the browser accepts
+        it: same Content-Type as the original, plus Content-Encoding and Vary."""
+        path = self.translate_path(self.path)
+        if urlparse(self.path).path.endswith("/"):
+            path = os.path.join(path, "index.html")
+        variants = [
+            (coding, f"{path}.{suffix}")
+            for coding, suffix in PRECOMPRESSED
+            if os.path.isfile(f"{path}.{suffix}")
+        ]
+        if not os.path.isfile(path) or not variants:
+            return super().send_head()
+        self.varies_by_encoding = True
+        accepted = accepted_encodings(self.headers.get("Accept-Encoding", ""))
+        for coding, variant in variants:
+            if coding in accepted:
+                return self._send_variant(path, variant, coding)
+        return super().send_head()
+
+    def _send_variant(self, path: str, variant: str, coding: str):
+        handle = open(variant, "rb")  # noqa: SIM115 (copyfile reads it; do_GET closes it)
+        status = os.fstat(handle.fileno())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", coding)
+        self.send_header("Content-Length", str(status.st_size))
+        self.send_header("Last-Modified", email.utils.formatdate(status.st_mtime, usegmt=True))
+        self.end_headers()
+        return handle
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         body = self.pages.get(urlparse(self.path).path)
@@ -68,12 +122,21 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(*args)
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    """A threading server that stays quiet when a browser drops a connection mid-response
+    (a closed page or context, a cancelled fetch)."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(root: Path, host="127.0.0.1", port=0, pages=None, mounts=None, quiet=True):
     """A threading HTTP server for ``root`` (not started)."""
     handler = functools.partial(
         SiteHandler, directory=str(root), pages=pages, mounts=mounts, quiet=quiet
     )
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    return SiteServer((host, port), handler)
 
 
 @contextmanager

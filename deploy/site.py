@@ -4,6 +4,12 @@ Third-party assets (the Pyodide core, the official NumPy wasm wheel, three) are 
 they come from the registries (npm, PyPI) into a cache keyed by the lock files, and the NumPy
 wheel is checked against the sha256 in Pyodide's own ``pyodide-lock.json`` before it is used.
 
+From the verified official files the build then *derives* what the page loads: the stdlib zip,
+the NumPy wheel and ``py_runtime`` with sourceless ``.pyc`` instead of ``.py`` (compiled by
+Pyodide's own CPython under Node, so no boot compiles Python again), a ``pyodide-lock.json``
+with the derived wheel's sha256, ``.br``/``.gz`` beside the large files, and ``sw.js`` (the
+offline cache) stamped with the release id. ``build-manifest.json`` lists every file's sha256.
+
     python -m deploy.site build --out build/site [--source .] [--cache .cache]
     python -m deploy.site verify build/site
 """
@@ -11,6 +17,7 @@ wheel is checked against the sha256 in Pyodide's own ``pyodide-lock.json`` befor
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import io
 import json
@@ -52,8 +59,29 @@ REQUIRED_FILES = (
     "vendor/pyodide/pyodide-lock.json",
     "vendor/three/three.module.js",
     "vendor/three/three.core.js",
+    "sw.js",
 )
 RUNTIME_PACKAGE = "py_runtime"
+NODE_SCRIPTS = Path(__file__).resolve().parent / "node"
+PYC_COMPILER = Path(__file__).resolve().parent / "pyc_compile.py"
+SHIPPED_CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm")
+# Where each derived archive's modules live inside Pyodide (the code objects' file names).
+STDLIB_PREFIX = "/lib/python312.zip/"
+SITE_PACKAGES_PREFIX = "/lib/python3.12/site-packages/"
+RUNTIME_PREFIX = "/home/pyodide/mlpvis/"
+SERVICE_WORKER = "sw.js"
+RELEASE_PLACEHOLDER = "__MLPVIS_RELEASE__"
+ENCODINGS = ("br", "gz")
+PRECOMPRESS_SUFFIXES = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".whl", ".bin"}
+PRECOMPRESS_MIN_BYTES = 1024
+
+
+ON_DEMAND_PREFIXES = ("learn/",)  # fetched only when the learning panel opens: not precached
+
+
+def on_demand(name: str) -> bool:
+    """A served file the offline cache leaves out (the learning panel's digits, 5 MB)."""
+    return name.startswith(ON_DEMAND_PREFIXES)
 
 
 class BuildError(RuntimeError):
@@ -257,6 +285,108 @@ def _verify_vendor(vendor: Path) -> None:
         raise BuildError(f"{wheel.name} does not match sha256 {expected} from pyodide-lock.json")
 
 
+# ---------------------------------------------------------------- derived Python
+
+
+def derived_key(vendor: Path) -> str:
+    """Cache key of the derived files: the verified vendor assets plus the compiler's code."""
+    digest = hashlib.sha256(vendor.name.encode())
+    for path in (PYC_COMPILER, NODE_SCRIPTS / "derive_pyc.mjs"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_derived(vendor: Path, cache_dir: Path) -> Path:
+    """A verified folder with the precompiled stdlib zip and NumPy wheel and the lock file
+    naming the derived wheel's sha256 (made from ``vendor``, which is verified first)."""
+    _verify_vendor(vendor)
+    target = cache_dir / "derived" / derived_key(vendor)
+    if target.is_dir():
+        try:
+            _verify_derived(target)
+            return target
+        except BuildError as error:
+            log(f"cached derived files rejected ({error}); deriving them again")
+            shutil.rmtree(target)
+    scratch = Path(tempfile.mkdtemp(prefix="derived-", dir=cache_dir))
+    try:
+        _derive_vendor(vendor, scratch)
+        _verify_derived(scratch)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _move_into_place(scratch, target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def _derive_vendor(vendor: Path, out: Path) -> None:
+    log("precompiling the stdlib and NumPy to .pyc with Pyodide's CPython (once per version)")
+    official = vendor / "pyodide"
+    wheel = json.loads((vendor / "vendor-manifest.json").read_text())["numpy_wheel"]
+    jobs = [
+        {"src": official / "python_stdlib.zip", "dst": out / "python_stdlib.zip"},
+        {"src": official / wheel, "dst": out / wheel, "wheel": True},
+    ]
+    jobs[0]["prefix"], jobs[1]["prefix"] = STDLIB_PREFIX, SITE_PACKAGES_PREFIX
+    report = derive_pyc(official, jobs, out)
+    lock = json.loads((official / "pyodide-lock.json").read_text())
+    lock["packages"]["numpy"]["sha256"] = sha256_file(out / wheel)
+    (out / "pyodide-lock.json").write_text(json.dumps(lock, separators=(",", ":")))
+    manifest = {
+        "numpy_wheel": wheel,
+        "from": {
+            name: sha256_file(official / name)
+            for name in ("python_stdlib.zip", "pyodide-lock.json", wheel)
+        },
+        "compiled": {Path(entry["dst"]).name: entry["compiled"] for entry in report},
+        "files": _hash_tree(out),
+    }
+    (out / "derived-manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+
+
+def _verify_derived(derived: Path) -> None:
+    manifest_path = derived / "derived-manifest.json"
+    if not manifest_path.is_file():
+        raise BuildError(f"{manifest_path} is missing")
+    manifest = json.loads(manifest_path.read_text())
+    _check_hashes(derived, manifest["files"])
+    lock = json.loads((derived / "pyodide-lock.json").read_text())
+    if lock["packages"]["numpy"]["sha256"] != manifest["files"][manifest["numpy_wheel"]]:
+        raise BuildError(f"{derived}/pyodide-lock.json does not name the derived wheel's sha256")
+
+
+def derive_pyc(core: Path, jobs: list[dict], scratch: Path) -> list[dict]:
+    """Run ``deploy/node/derive_pyc.mjs``: each job's archive (``src``) rewritten with ``.pyc``
+    to ``dst`` by the Pyodide core in ``core`` (official, verified) under Node."""
+    work = Path(tempfile.mkdtemp(prefix="pyc-", dir=scratch))
+    try:
+        node_core = work / "core"
+        node_core.mkdir()
+        for name in (*SHIPPED_CORE_FILES, "python_stdlib.zip", "pyodide-lock.json"):
+            shutil.copy2(core / name, node_core / name)
+        # pyodide.asm.js is a CommonJS script: keep Node from reading it as an ES module.
+        (node_core / "package.json").write_text('{"type": "commonjs"}\n')
+        jobs_path = work / "jobs.json"
+        jobs_path.write_text(
+            json.dumps([{**job, "src": str(job["src"]), "dst": str(job["dst"])} for job in jobs])
+        )
+        return run_node("derive_pyc.mjs", node_core, jobs_path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_node(script: str, *args) -> list:
+    """Run one of ``deploy/node/``'s scripts; their last stdout line is a JSON report."""
+    command = ["node", str(NODE_SCRIPTS / script), *map(str, args)]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True)
+    except OSError as error:
+        raise BuildError(f"could not run node ({error}): install Node.js 20 or later") from None
+    if result.returncode != 0:
+        raise BuildError(f"{script} failed:\n{result.stderr.strip()[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 # ---------------------------------------------------------------- the site
 
 
@@ -270,6 +400,7 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
             raise BuildError(f"{source_root / needed} is missing: not a project checkout?")
     cache_dir.mkdir(parents=True, exist_ok=True)
     vendor = ensure_vendor(source_root, cache_dir)
+    derived = ensure_derived(vendor, cache_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(
         source_root / "web",
@@ -277,24 +408,87 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
         dirs_exist_ok=True,
         ignore=shutil.ignore_patterns("*.map", ".*"),
     )
-    (out_dir / "py_runtime.zip").write_bytes(_runtime_zip(source_root / RUNTIME_PACKAGE))
+    _write_runtime(source_root / RUNTIME_PACKAGE, out_dir / "py_runtime.zip", vendor, cache_dir)
     exports = source_root / "exports"
     if exports.is_dir():
         shutil.copytree(exports, out_dir / "exports", ignore=shutil.ignore_patterns(".*", "*.md"))
     build_learning_data(source_root, out_dir, cache_dir, log)
-    shutil.copytree(vendor / "pyodide", out_dir / "vendor" / "pyodide")
+    pyodide_out = out_dir / "vendor" / "pyodide"
+    pyodide_out.mkdir(parents=True)
+    for name in SHIPPED_CORE_FILES:
+        shutil.copy2(vendor / "pyodide" / name, pyodide_out / name)
+    derived_manifest = json.loads((derived / "derived-manifest.json").read_text())
+    for name in derived_manifest["files"]:
+        shutil.copy2(derived / name, pyodide_out / name)
     shutil.copytree(vendor / "three", out_dir / "vendor" / "three")
     _import_three_relatively(out_dir / "vendor" / "three")
     vendor_manifest = json.loads((vendor / "vendor-manifest.json").read_text())
+    release = _stamp_service_worker(out_dir)
+    offline = sorted(_hash_tree(out_dir))
+    encodings = _precompress(out_dir, cache_dir)
     manifest = {
         "built": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "release": release,
         "numpy_wheel": vendor_manifest["numpy_wheel"],
         "numpy_sha256": vendor_manifest["numpy_sha256"],
+        "derived": {
+            f"vendor/pyodide/{name}": {"from_sha256": digest}
+            for name, digest in derived_manifest["from"].items()
+        },
+        "offline": [name for name in offline if name != SERVICE_WORKER and not on_demand(name)],
+        "encodings": encodings,
         "files": _hash_tree(out_dir),
     }
     (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     verify_site(out_dir)
     return manifest
+
+
+def _write_runtime(package_dir: Path, target: Path, vendor: Path, cache_dir: Path) -> None:
+    """``py_runtime`` as a zip of sourceless ``.pyc`` (one request for the worker)."""
+    scratch = Path(tempfile.mkdtemp(prefix="runtime-", dir=cache_dir))
+    try:
+        source = scratch / "py_runtime-source.zip"
+        source.write_bytes(_runtime_zip(package_dir))
+        job = {"src": source, "dst": target, "prefix": RUNTIME_PREFIX}
+        derive_pyc(vendor / "pyodide", [job], scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stamp_service_worker(out_dir: Path) -> str:
+    """Write the release id (a hash of every other file) into ``sw.js``; return it."""
+    files = _hash_tree(out_dir)
+    files.pop(SERVICE_WORKER, None)
+    release = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
+    worker = out_dir / SERVICE_WORKER
+    text = worker.read_text()
+    if RELEASE_PLACEHOLDER not in text:
+        raise BuildError(f"{worker} lacks the {RELEASE_PLACEHOLDER} placeholder")
+    worker.write_text(text.replace(RELEASE_PLACEHOLDER, release))
+    return release
+
+
+def _precompress(out_dir: Path, cache_dir: Path) -> dict[str, list[str]]:
+    """``.br`` and ``.gz`` beside every compressible file of 1 KiB or more; returns
+    ``{file: [encodings]}``."""
+    jobs = [
+        {"path": str(out_dir / name), "sha256": digest}
+        for name, digest in _hash_tree(out_dir).items()
+        if Path(name).suffix in PRECOMPRESS_SUFFIXES
+        and (out_dir / name).stat().st_size >= PRECOMPRESS_MIN_BYTES
+    ]
+    jobs_path = cache_dir / f"precompress-{os.getpid()}.json"
+    jobs_path.write_text(json.dumps(jobs))
+    try:
+        written = run_node("precompress.mjs", jobs_path, cache_dir / "compressed")
+    finally:
+        jobs_path.unlink(missing_ok=True)
+    encodings: dict[str, list[str]] = {}
+    for path in written:
+        original, _, suffix = str(Path(path).relative_to(out_dir)).rpartition(".")
+        encodings.setdefault(original, []).append(suffix)
+    return {name: sorted(found) for name, found in sorted(encodings.items())}
 
 
 def _import_three_relatively(three_dir: Path) -> None:
@@ -308,18 +502,20 @@ def _import_three_relatively(three_dir: Path) -> None:
 
 
 def _runtime_zip(package_dir: Path) -> bytes:
-    """The runtime package as a deterministic zip (one request for the worker)."""
+    """The runtime package's sources as a deterministic zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(package_dir.glob("*.py")):
-            info = zipfile.ZipInfo(f"{RUNTIME_PACKAGE}/{path.name}", (2020, 1, 1, 0, 0, 0))
+        for path in sorted(package_dir.rglob("*.py")):
+            name = path.relative_to(package_dir).as_posix()
+            info = zipfile.ZipInfo(f"{RUNTIME_PACKAGE}/{name}", (2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
     return buffer.getvalue()
 
 
 def verify_site(out_dir: Path) -> None:
-    """Check the required files are present and every file matches the build manifest."""
+    """Check the required files are present, every file matches the build manifest, the lock
+    file names the shipped wheel's sha256, and the offline and encoding lists are whole."""
     out_dir = Path(out_dir)
     missing = [name for name in REQUIRED_FILES if not (out_dir / name).is_file()]
     if missing:
@@ -337,6 +533,23 @@ def verify_site(out_dir: Path) -> None:
     unexpected -= set(manifest["files"]) | {MANIFEST_NAME}
     if unexpected:
         raise BuildError(f"files not in the build manifest: {', '.join(sorted(unexpected))}")
+    variants = {
+        f"{name}.{suffix}" for name, found in manifest["encodings"].items() for suffix in found
+    }
+    served = set(manifest["files"]) - variants - {SERVICE_WORKER}
+    served = {name for name in served if not on_demand(name)}
+    if set(manifest["offline"]) != served:
+        raise BuildError(
+            "the offline list differs from the served files: "
+            f"{', '.join(sorted(set(manifest['offline']) ^ served))}"
+        )
+    for name, found in manifest["encodings"].items():
+        if (
+            "gz" in found
+            and gzip.decompress((out_dir / f"{name}.gz").read_bytes())
+            != (out_dir / name).read_bytes()
+        ):
+            raise BuildError(f"{name}.gz does not decompress to {name}")
 
 
 def _hash_tree(root: Path) -> dict[str, str]:

@@ -22,7 +22,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": VIEWPORT}
+    """Small viewport; service workers blocked, so Playwright's routes see every request
+    (the offline tests open their own contexts that allow them)."""
+    return {**browser_context_args, "viewport": VIEWPORT, "service_workers": "block"}
 
 
 @pytest.fixture

@@ -1,11 +1,16 @@
 """The whole path: a push to `production`, then the page served from `releases/current` boots
-in a real Chromium, offline, and recognises a held-out digit."""
+in a real Chromium, offline, and recognises a held-out digit; after a first visit it keeps
+working with the network gone (the service worker)."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from py_runtime.samples import read_samples
+from tests.conftest import VIEWPORT
+from tests.e2e.test_offline import RELEASE_CACHED_JS
 from tests.support import guard_outside_requests
 
 pytestmark = pytest.mark.e2e
@@ -27,3 +32,27 @@ def test_a_pushed_release_runs_in_the_browser(source, server, http_current, page
     assert result["label"] == str(labels[0])
     assert page.get_by_test_id("prediction").text_content() == str(labels[0])
     assert outside == [] and errors == []
+
+
+def test_a_pushed_release_works_offline_after_the_first_visit(
+    source, server, http_current, browser, project_root
+):
+    source.push("main:production")
+    context = browser.new_context(viewport=VIEWPORT, service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto(http_current.base + "/")
+        page.wait_for_selector("html[data-runtime='ready']", timeout=90_000)
+        release = json.loads((server.current / "build-manifest.json").read_text())["release"]
+        assert page.evaluate(RELEASE_CACHED_JS) == f"mlpvis-{release}"
+        context.set_offline(True)
+        page.reload()
+        page.wait_for_selector("html[data-runtime='ready']", timeout=90_000)
+        images, labels = read_samples((project_root / "exports/samples/mnist.bin").read_bytes())
+        pixels = (images[1].reshape(-1) / 255).tolist()
+        result = page.evaluate(
+            "(p) => window.mlpvis.setPixels(p).then(() => window.mlpvis.predict())", pixels
+        )
+        assert result["label"] == str(labels[1])
+    finally:
+        context.close()

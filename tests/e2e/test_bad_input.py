@@ -100,10 +100,16 @@ def test_load_weights_rejects_a_bad_file_and_keeps_the_last_good_model(
 
 
 def _tamper(route):
+    """The real (derived) wheel with one byte flipped, sent uncompressed."""
     response = route.fetch()
     body = bytearray(response.body())
     body[len(body) // 2] ^= 0xFF
-    route.fulfill(response=response, body=bytes(body))
+    headers = {
+        name: value
+        for name, value in response.headers.items()
+        if name.lower() not in ("content-encoding", "content-length")
+    }
+    route.fulfill(status=response.status, headers=headers, body=bytes(body))
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,6 +53,61 @@ def test_built_site_verifies_and_a_changed_file_is_caught(tmp_path):
 def test_cli_reports_errors_without_a_traceback(tmp_path, capsys):
     assert site.main(["build", "--source", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
     assert "not a project checkout" in capsys.readouterr().err
+
+
+@needs_setup
+def test_pyc_derivation_is_reproducible_and_sourceless(tmp_path):
+    vendor = site.ensure_vendor(ROOT, CACHE)
+    source = tmp_path / "source.zip"
+    source.write_bytes(site._runtime_zip(ROOT / "py_runtime"))
+    outputs = []
+    for run in ("a", "b"):
+        job = {"src": source, "dst": tmp_path / f"{run}.zip", "prefix": site.RUNTIME_PREFIX}
+        site.derive_pyc(vendor / "pyodide", [job], tmp_path)
+        outputs.append(job["dst"].read_bytes())
+    assert outputs[0] == outputs[1]
+    with zipfile.ZipFile(io.BytesIO(outputs[0])) as archive:
+        names = archive.namelist()
+        assert "py_runtime/export_format.pyc" in names
+        assert not [name for name in names if name.endswith(".py")]
+        header = archive.read("py_runtime/export_format.pyc")[:16]
+    # CPython 3.12's magic number, then flags: hash-based (bit 0), unchecked (bit 1 clear)
+    assert header[:4] == (3531).to_bytes(2, "little") + b"\r\n"
+    assert int.from_bytes(header[4:8], "little") == 0b01
+
+
+@needs_setup
+def test_derived_lock_and_manifest_describe_every_served_file(tmp_path):
+    out = tmp_path / "site"
+    manifest = site.build_site(ROOT, out, CACHE)
+    served = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    assert served - {site.MANIFEST_NAME} == set(manifest["files"])
+    for name, digest in manifest["files"].items():
+        assert site.sha256_file(out / name) == digest, name
+    # The derived lock names the derived wheel; the manifest records the official one it came from.
+    pyodide = out / "vendor" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    wheel = manifest["numpy_wheel"]
+    assert lock["packages"]["numpy"]["sha256"] == site.sha256_file(pyodide / wheel)
+    assert lock["packages"]["numpy"]["sha256"] != manifest["numpy_sha256"]
+    official = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text())
+    assert manifest["numpy_sha256"] == official["packages"]["numpy"]["sha256"]
+    assert manifest["derived"][f"vendor/pyodide/{wheel}"]["from_sha256"] == manifest["numpy_sha256"]
+    with zipfile.ZipFile(pyodide / wheel) as archive:
+        assert not [name for name in archive.namelist() if name.endswith(".py")]
+    with zipfile.ZipFile(pyodide / "python_stdlib.zip") as archive:
+        assert "json/__init__.pyc" in archive.namelist()
+    # The service worker caches every served file but itself and the compressed variants.
+    variants = {
+        f"{name}.{suffix}" for name, found in manifest["encodings"].items() for suffix in found
+    }
+    assert {f"vendor/pyodide/{wheel}.br", "vendor/pyodide/pyodide.asm.wasm.gz"} <= variants
+    assert set(manifest["offline"]) == set(manifest["files"]) - variants - {"sw.js"}
+    assert manifest["release"] in (out / "sw.js").read_text()
+    # A derived file changed after the build is caught.
+    (pyodide / wheel).write_bytes(b"tampered")
+    with pytest.raises(site.BuildError, match="numpy-2.0.2.*has sha256"):
+        site.verify_site(out)
 
 
 def test_vendored_addons_import_three_by_relative_path(tmp_path):

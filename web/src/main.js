@@ -6,6 +6,7 @@
 import { RuntimeBridge } from "./bridge.js";
 import { DATASETS } from "./constants.js";
 import { mountLearning } from "./learn/mount.js";
+import { keepOffline } from "./offline.js";
 import { checkPixels } from "./pixels.js";
 import { CALL } from "./protocol.js";
 import { mountScene } from "./scene/index.js";
@@ -218,6 +219,7 @@ const booted = bridge.init(requestedWeights, DEFAULT_WEIGHTS).then(async ({ summ
   return summary;
 });
 booted.catch(() => {}); // the fatal event already shows the reason in the page
+keepOffline(booted);
 
 // The 3D scene mounts after the runtime's init request is sent; it loads three lazily.
 const scene = mountScene(byTestId("scene-container"), {
