@@ -22,7 +22,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import machine, print_table, serve_site, summarize
 from bench.common import write_json as save
-from tests.support import CHROMIUM, CHROMIUM_ARGS
+from tests.support import CHROMIUM, CHROMIUM_ARGS, poll_function
 
 VIEWPORT = {"width": 1000, "height": 700}
 TOP_N = 24
@@ -62,7 +62,7 @@ def set_top_n(page, n: int, architecture: list[int]) -> dict:
     frames = page.evaluate("window.mlpvis.sceneStats().frames")
     page.locator("[data-testid='scene-top-n']").fill(str(n))
     expected = expected_connections(architecture, n)
-    page.wait_for_function(SETTLED_JS, arg=[frames, expected], timeout=30_000)
+    poll_function(page, SETTLED_JS, arg=[frames, expected], timeout=30_000)
     return page.evaluate("window.mlpvis.sceneStats()")
 
 
@@ -72,7 +72,7 @@ def measure(updates: int, warmup: int, site: Path) -> dict:
         page = browser.new_page(viewport=VIEWPORT)
         page.goto(url)
         page.wait_for_selector("html[data-runtime='ready']", timeout=90_000)
-        page.wait_for_function("window.mlpvis.sceneStats().ready", timeout=30_000)
+        poll_function(page, "window.mlpvis.sceneStats().ready", timeout=30_000)
         architecture = page.evaluate("window.mlpvis.model().architecture")
         page.locator("[data-testid='scene-animate']").uncheck()
 

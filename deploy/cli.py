@@ -13,7 +13,7 @@ from .gitrepo import ref_tip
 from .layout import Layout, resolve_layout
 from .lock import describe_holder, is_locked, lock_timeout_from_env
 from .log import log, setup_logging
-from .releases import list_releases, live_release_id, read_history
+from .releases import current_state, list_releases, live_release_id, read_history
 
 PRODUCTION_REF = "refs/heads/production"
 
@@ -133,12 +133,14 @@ def cmd_status(layout: Layout, args: argparse.Namespace) -> int:
     live = info["live"]
     print(f"releases:   {layout.root}")
     print(f"live:       {_format_row(live) if live else 'nothing (no release published yet)'}")
+    if info["current"] != "live":
+        print(f"current:    {info['current_problem']}")
     print(f"production: {info['production'] or 'not pushed yet'}")
     if live and info["production"] and live["commit"] != info["production"]:
         print("            (the live release is not the tip of production)")
     print(f"releases:   {info['count']}")
     print(f"deploying:  {info['deploying'] or 'no'}")
-    return 0
+    return 0 if info["current"] in ("live", "none") else 1
 
 
 def status_info(layout: Layout) -> dict:
@@ -148,12 +150,23 @@ def status_info(layout: Layout) -> dict:
     live = next(
         (dict(r.record, release=r.id, live=True) for r in releases if r.id == live_id), None
     )
+    state, detail = current_state(layout)
+    problems = {
+        "none": "no release published yet",
+        "missing": f"MISSING: {layout.current} does not exist; repair: python -m deploy rollback",
+        "dangling": f"DANGLING: {layout.current} -> {detail}, which is not a complete release; "
+        "repair: python -m deploy rollback",
+        "foreign": f"NOT A RELEASE LINK: {layout.current} ({detail}); move it away, then "
+        "python -m deploy rollback",
+    }
     history = read_history(layout)
     if live and history and history[-1]["release"] == live_id:
         live["went_live"] = history[-1]["time"]
         live["went_live_by"] = history[-1]["trigger"]
     return {
         "live": live,
+        "current": state,
+        "current_problem": problems.get(state),
         "count": len(releases),
         "production": ref_tip(layout.repo, PRODUCTION_REF),
         "deploying": describe_holder(layout.lock) if is_locked(layout.lock) else None,

@@ -48,6 +48,11 @@ class Layout:
         return self.root / "history.jsonl"
 
     @property
+    def pruned(self) -> Path:
+        """One line per pruned release (so a rollback to it can say what happened)."""
+        return self.root / "pruned.jsonl"
+
+    @property
     def cache(self) -> Path:
         """Build cache: `DEPLOY_CACHE_DIR` if set, else `releases/cache`."""
         override = os.environ.get("DEPLOY_CACHE_DIR")

@@ -9,7 +9,7 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import site
+from . import site, stages
 from .errors import DeployError
 from .gitrepo import export_tree, ref_tip, resolve_commit
 from .layout import Layout
@@ -46,15 +46,18 @@ def deploy(
         raise DeployError(f"unknown trigger {trigger!r} (expected one of {', '.join(TRIGGERS)})")
     layout.require_initialised()
     commit = resolve_commit(layout.repo, revision)
+    stages.pause_stage()  # a bad DEPLOY_PAUSE_AT fails before anything starts
     with deploy_lock(layout.lock, f"deploy {commit[:12]}", lock_timeout_s):
         clear_stale_scratch(layout)
         return _deploy_locked(layout, commit, revision, trigger, ref)
 
 
 def clear_stale_scratch(layout: Layout) -> None:
-    """Remove what an interrupted deploy left in `.deploy_tmp` (safe: we hold the lock)."""
+    """Remove what an interrupted deploy left: `.deploy_tmp/*` and half-made `current` links
+    (safe: we hold the lock)."""
     layout.scratch.mkdir(exist_ok=True)
-    for leftover in layout.scratch.iterdir():
+    leftovers = [*layout.scratch.iterdir(), *layout.root.glob(".current.*.tmp")]
+    for leftover in leftovers:
         log.info("removing leftover scratch %s", leftover)
         remove_tree(leftover)
 
@@ -71,10 +74,12 @@ def _deploy_locked(
         build_release(layout, commit, work)
         wanted = is_still_wanted(layout, commit, trigger, ref)
         write_record(work, release_id, commit, revision, trigger, ref, superseded=not wanted)
+        stages.begin("publish")
         published = layout.backups / release_id
         os.replace(work, published)
         release = Release(release_id, published, read_record(published))
         if wanted:
+            stages.begin("switch")
             switch_current(layout, release)
     except BaseException as err:
         if published is not None and live_release_id(layout) != release_id:
@@ -103,12 +108,15 @@ def build_release(layout: Layout, commit: str, work: Path) -> None:
     """Export the commit into `work/src` and build the verified site into `work/site`."""
     source = work / "src"
     site_dir = work / SITE_DIR
+    stages.begin("export")
     log.info("exporting %s into %s", commit[:12], source)
     export_tree(layout.repo, commit, source)
     log.info("building the site (cache %s)", layout.cache)
     layout.cache.mkdir(parents=True, exist_ok=True)
     try:
+        stages.begin("build")
         site.build_site(source, site_dir, layout.cache)
+        stages.begin("verify")
         log.info("verifying the built site")
         site.verify_site(site_dir)
     except site.BuildError as err:

@@ -87,11 +87,64 @@ def live_release_id(layout: Layout) -> str | None:
     return None
 
 
+def current_state(layout: Layout) -> tuple[str, str | None]:
+    """What `current` is: ("live", id), ("none", None) before the first release,
+    ("missing", None) when releases exist but `current` does not, ("dangling", target) when it
+    points to no complete release, ("foreign", target) when it is not a link we made."""
+    link = layout.current
+    if not link.is_symlink():
+        if link.exists():
+            return "foreign", str(link)
+        return ("missing" if list_releases(layout) else "none"), None
+    live = live_release_id(layout)
+    if live is None:
+        return "foreign", os.readlink(link)
+    if live not in {r.id for r in list_releases(layout)}:
+        return "dangling", os.readlink(link)
+    return "live", live
+
+
+def record_pruned(layout: Layout, release: Release) -> None:
+    """Remember that `release` was pruned (one line in `pruned.jsonl`)."""
+    entry = {
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "release": release.id,
+        "commit": release.commit,
+    }
+    try:
+        with open(layout.pruned, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, sort_keys=True) + "\n")
+    except OSError as err:
+        log.warning("could not record pruned release %s: %s", release.id, err)
+
+
+def pruned_release(layout: Layout, release_id: str) -> dict | None:
+    """The `pruned.jsonl` entry of a pruned release named `release_id` (or a prefix)."""
+    try:
+        lines = layout.pruned.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if release_id and str(entry.get("release", "")).startswith(release_id):
+            return entry
+    return None
+
+
 def find_release(layout: Layout, release_id: str) -> Release:
     """The release named `release_id` (a unique prefix is enough)."""
     releases = list_releases(layout)
     exact = [r for r in releases if r.id == release_id]
     matches = exact or [r for r in releases if release_id and r.id.startswith(release_id)]
+    gone = pruned_release(layout, release_id) if not matches else None
+    if gone is not None:
+        raise DeployError(
+            f"release {gone['release']} was pruned on {gone.get('time', '?')} and cannot be "
+            f"restored; redeploy its commit instead: python -m deploy deploy {gone.get('commit')}"
+        )
     if len(matches) != 1:
         known = ", ".join(r.id for r in releases) or "none"
         what = "no" if not matches else "more than one"

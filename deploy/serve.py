@@ -69,7 +69,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path(path)
 
     def end_headers(self) -> None:
-        for name, value in response_headers(urlparse(self.path).path).items():
+        path = urlparse(self.path).path
+        for name, value in response_headers(path).items():
+            if path in self.pages and name == "Content-Security-Policy":
+                continue  # in-memory test/bench pages are not the site: no site policy
             self.send_header(name, value)
         if getattr(self, "varies_by_encoding", False):
             self.send_header("Vary", "Accept-Encoding")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-MODES = ("weight", "contribution")
+from .constants import CONNECTION_MODES
 
 
 def top_incoming(
@@ -16,8 +16,8 @@ def top_incoming(
     ``mode="contribution"`` ranks them by the live ``|input * w|`` (``inputs`` required).
     ``values`` are the signed weights or contributions, strongest first.
     """
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r} (one of {MODES})")
+    if mode not in CONNECTION_MODES:
+        raise ValueError(f"unknown mode {mode!r} (one of {CONNECTION_MODES})")
     out_width, in_width = weight.shape
     k = max(0, min(int(n), in_width))
     if k == 0:

@@ -15,6 +15,10 @@ CONNECTION_MODES = ("weight", "contribution")
 """How the scene ranks a neuron's incoming connections: by |w| or by the live |input × w|."""
 PREPROCESSING = ("mnist-style", "none")
 """Input preprocessing an export can ask for (``dataset.preprocessing``)."""
+BUFFER_KEY = "$buffer"
+"""The key of a typed-array placeholder in the JSON between page and runtime (worker_glue)."""
+BUFFER_DTYPES = ("float32", "int32", "uint8")
+"""The array types that cross between page and runtime (JS: Float32Array, Int32Array, …)."""
 DATASETS = {
     "mnist": {"preprocessing": "mnist-style", "subject": "digit"},
     "fashion-mnist": {"preprocessing": "none", "subject": "clothing"},
@@ -31,4 +35,6 @@ def shared() -> dict:
         "CONNECTION_MODES": list(CONNECTION_MODES),
         "PREPROCESSING": list(PREPROCESSING),
         "DATASETS": DATASETS,
+        "BUFFER_KEY": BUFFER_KEY,
+        "BUFFER_DTYPES": list(BUFFER_DTYPES),
     }

@@ -13,6 +13,7 @@ import binascii
 import json
 import math
 import os
+import reprlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,8 @@ from .constants import ACTIVATIONS, DATASETS, IMAGE_SHAPE, MAX_EXPORT_BYTES, PRE
 
 FORMAT_NAME = "mnist-mlp-weights"
 FORMAT_VERSION = 1
+MAX_DIM = 2**31 - 1  # a width or dimension; bounds every size computed from the file
+MAX_RANK = 2  # tensors are matrices (weights) or vectors (biases)
 DTYPES = {"float16": np.dtype("<f2"), "float32": np.dtype("<f4")}
 DATASET_NAMES = tuple(DATASETS)
 OUTPUTS = ("softmax",)
@@ -93,12 +96,14 @@ def load_export(path: str | os.PathLike, max_bytes: int = MAX_EXPORT_BYTES) -> M
 
 def parse_export(raw: str | bytes, max_bytes: int = MAX_EXPORT_BYTES) -> Model:
     """Parse export text/bytes (size-checked before parsing) and validate it."""
-    size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
+    size = len(raw.encode("utf-8", "surrogatepass")) if isinstance(raw, str) else len(raw)
     if size > max_bytes:
         raise ExportError("", f"file is {size} bytes, larger than the {max_bytes}-byte limit")
     try:
         document = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except RecursionError:
+        raise ExportError("", "not valid JSON (nested too deeply)") from None
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, too many digits
         raise ExportError("", f"not valid JSON ({error})") from None
     return validate_export(document)
 
@@ -109,15 +114,15 @@ def validate_export(document: Any) -> Model:
         raise ExportError("", "the top level must be a JSON object")
     fmt = _require(document, "format", str, "")
     if fmt != FORMAT_NAME:
-        raise ExportError("format", f"expected {FORMAT_NAME!r}, found {fmt!r}")
+        raise ExportError("format", f"expected {FORMAT_NAME!r}, found {_short(fmt)}")
     version = _require(document, "version", int, "")
     if version != FORMAT_VERSION:
-        raise ExportError("version", f"unknown version {version!r} (this reader knows 1)")
+        raise ExportError("version", f"unknown version {_short(version)} (this reader knows 1)")
 
     dataset = _require(document, "dataset", dict, "")
     name = _require(dataset, "name", str, "dataset")
     if name not in DATASET_NAMES:
-        raise ExportError("dataset.name", f"unknown dataset {name!r}")
+        raise ExportError("dataset.name", f"unknown dataset {_short(name)}")
     image_shape = _int_list(
         _require(dataset, "image_shape", list, "dataset"), "dataset.image_shape"
     )
@@ -171,7 +176,7 @@ def validate_export(document: Any) -> Model:
             raise ExportError(where, "must be an object")
         activation = _require(raw_layer, "activation", str, where)
         if activation not in ACTIVATIONS:
-            raise ExportError(f"{where}.activation", f"unknown activation {activation!r}")
+            raise ExportError(f"{where}.activation", f"unknown activation {_short(activation)}")
         is_last = index == len(raw_layers) - 1
         if is_last and activation != "linear":
             raise ExportError(f"{where}.activation", "the last layer must be 'linear'")
@@ -194,7 +199,7 @@ def validate_export(document: Any) -> Model:
 
     output = _require(document, "output", str, "")
     if output not in OUTPUTS:
-        raise ExportError("output", f"unknown output {output!r} (expected 'softmax')")
+        raise ExportError("output", f"unknown output {_short(output)} (expected 'softmax')")
     for key in ("created", "metrics", "training"):
         _require(document, key, (str, dict), "")
     timeline = document.get("timeline")
@@ -211,9 +216,13 @@ def decode_tensor(tensor: dict, where: str) -> np.ndarray:
     """Decode ``{"dtype", "shape", "data"}`` into a C-contiguous float32 array."""
     dtype_name = _require(tensor, "dtype", str, where)
     if dtype_name not in DTYPES:
-        raise ExportError(f"{where}.dtype", f"unknown dtype {dtype_name!r} (float16 or float32)")
+        raise ExportError(
+            f"{where}.dtype", f"unknown dtype {_short(dtype_name)} (float16 or float32)"
+        )
     shape = _int_list(_require(tensor, "shape", list, where), f"{where}.shape")
     data = _require(tensor, "data", str, where)
+    if len(shape) > MAX_RANK:
+        raise ExportError(f"{where}.shape", f"has {len(shape)} dimensions (at most {MAX_RANK})")
     try:
         raw = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
@@ -257,9 +266,20 @@ def _require(obj: dict, key: str, kind, where: str):
 
 
 def _int_list(values: list, where: str) -> list[int]:
-    if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
-        raise ExportError(where, f"must be a list of positive integers, found {values!r}")
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_DIM for v in values):
+        raise ExportError(
+            where,
+            f"must be a list of positive integers (at most {MAX_DIM}), found {_short(values)}",
+        )
     return list(values)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters (messages stay short for any input)."""
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = short.maxlong = limit
+    text = short.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _finite_number(value: float, where: str) -> float:

@@ -9,6 +9,7 @@ is derived from it alone). A request that adds a feature is one more entry in ``
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .connections import top_incoming
-from .constants import CONNECTION_MODES, IMAGE_SHAPE, shared
+from .constants import CONNECTION_MODES, IMAGE_SHAPE
 from .export_format import ExportError, Model, parse_export
 from .forward import forward, is_blank
 from .learning import LEARNING_REQUESTS
@@ -43,11 +44,6 @@ class Session:
 
 
 # ---------------------------------------------------------------- requests
-
-
-def constants(session: Session) -> dict:
-    """The constants the page shares with the runtime (image shape, size limit, …)."""
-    return shared()
 
 
 def load(session: Session, text: str) -> dict:
@@ -105,40 +101,8 @@ def predict(
         "activations": [a.astype(np.float32) for a in result.activations[1:]],
         "input": network_input.astype(np.float32),
         "normalizedInput": result.activations[0].astype(np.float32),
-        "connections": _connections(
-            session, top_n, mode, [network_input, *result.activations[1:-1]]
-        ),
+        "connections": _connections(session, top_n, mode, result.activations[:-1]),
     }
-
-
-def connections(
-    session: Session,
-    top_n: int,
-    mode: str = "weight",
-    pixels: np.ndarray | None = None,
-    mnist_style: bool = False,
-) -> list[dict]:
-    """The top-``top_n`` incoming connections of every neuron (as in a predict frame).
-
-    ``mode="contribution"`` ranks by ``|input × w|`` for ``pixels`` (required then).
-    """
-    model = session.require_model()
-    if mode == "contribution":
-        if pixels is None:
-            raise RequestError("mode 'contribution' needs the pixels")
-        pixels = _pixels(model, pixels)
-        network_input = preprocess(pixels, tuple(model.image_shape)) if mnist_style else pixels
-        result = forward(model, network_input)
-        return _connections(session, top_n, mode, [network_input, *result.activations[1:-1]])
-    return _connections(session, top_n, mode, None)
-
-
-def layer(session: Session, index: int) -> dict:
-    """Weight layer ``index``'s tensors: ``{"weight": float32[out*in], "bias": float32[out]}``."""
-    layers = model_layers(session)
-    if not isinstance(index, int) or not 0 <= index < len(layers):
-        raise RequestError(f"no weight layer {index!r} (the model has {len(layers)})")
-    return layers[index]
 
 
 def bench_forward(
@@ -170,11 +134,8 @@ def samples(session: Session, data: np.ndarray) -> dict:
 
 
 REQUESTS: dict[str, Callable[..., Any]] = {
-    "constants": constants,
     "load": load,
     "predict": predict,
-    "connections": connections,
-    "layer": layer,
     "bench_forward": bench_forward,
     "samples": samples,
     **LEARNING_REQUESTS,  # training in the page (py_runtime/learning.py)
@@ -187,19 +148,33 @@ def handle(session: Session, name: str, arguments: dict | None = None) -> Any:
     function = REQUESTS.get(name)
     if function is None:
         raise RequestError(f"unknown request {name!r} (one of {', '.join(REQUESTS)})")
+    arguments = arguments or {}
+    # Check the arguments against the signature first, so a TypeError raised inside the
+    # request (a NumPy bug, say) stays a bug and is not reported as "bad arguments".
     try:
-        return function(session, **(arguments or {}))
+        inspect.signature(function).bind(session, **arguments)
     except TypeError as error:
-        if "argument" in str(error):
-            raise RequestError(f"request {name!r}: {error}") from None
-        raise
+        raise RequestError(f"request {name!r}: {error}") from None
+    return function(session, **arguments)
 
 
 # ---------------------------------------------------------------- helpers
 
 
 def _pixels(model: Model, pixels: Any) -> np.ndarray:
-    flat = np.asarray(pixels, dtype=np.float32).reshape(-1)
+    """The pixels as a flat float32 array, or a ``RequestError`` saying what is wrong.
+
+    The page checks them too (``web/src/pixels.js``), before it changes the drawing; this
+    check guards the runtime against every caller, whatever crosses the worker boundary.
+    """
+    try:
+        with np.errstate(over="ignore"):  # huge numbers become ±inf, refused below
+            flat = np.asarray(pixels, dtype=np.float32).reshape(-1)
+    except (TypeError, ValueError, OverflowError):
+        raise RequestError(
+            f"pixels must be an array of {model.architecture[0]} numbers, "
+            f"found {type(pixels).__name__}"
+        ) from None
     if flat.size != model.architecture[0]:
         raise RequestError(f"expected {model.architecture[0]} pixels, got {flat.size}")
     if not np.isfinite(flat).all() or flat.min(initial=0) < 0 or flat.max(initial=0) > 1:
@@ -212,8 +187,9 @@ def _connections(
 ) -> list[dict]:
     """Top-n connections per weight layer; weight mode is cached per n (it needs no input).
 
-    ``layer_inputs[i]`` is what flows into weight layer i (the pixels the network saw for the
-    first, then each hidden layer's activations); contribution mode ranks by ``|input × w|``.
+    ``layer_inputs[i]`` is what weight layer i multiplies: the normalised input (``(x - mean) /
+    std``, the frame's ``normalizedInput``) for the first, then each hidden layer's activations.
+    Contribution mode ranks by ``|input × w|``, so a blank pixel counts ``|-mean / std × w|``.
     """
     if mode not in CONNECTION_MODES:
         raise RequestError(f"unknown mode {mode!r} (one of {', '.join(CONNECTION_MODES)})")

@@ -15,13 +15,13 @@ from typing import Any
 
 import numpy as np
 
+from .constants import BUFFER_DTYPES, BUFFER_KEY
 from .export_format import ExportError
 from .learning import LearningError
 from .samples import SamplesError
 from .worker_api import RequestError, Session, handle
 
-BUFFER_KEY = "$buffer"
-DTYPES = {"float32": np.float32, "int32": np.int32, "uint8": np.uint8}
+DTYPES = {name: np.dtype(name) for name in BUFFER_DTYPES}
 
 session = Session()
 """The worker's one session (its loaded model)."""
@@ -29,8 +29,8 @@ session = Session()
 
 def call(name: str, arguments_json: str, buffers: Any = ()) -> tuple[str, list[np.ndarray]]:
     """Answer one request from the worker; see the module docstring for the encoding."""
-    arguments = unpack(json.loads(arguments_json), list(buffers))
     try:
+        arguments = unpack(json.loads(arguments_json), list(buffers))
         value = handle(session, name, arguments)
     except (ExportError, RequestError, SamplesError, LearningError) as error:
         return json.dumps({"ok": False, "error": str(error)}), []
@@ -41,7 +41,10 @@ def unpack(value: Any, buffers: list[Any]) -> Any:
     """Replace ``{"$buffer": i, "dtype": d}`` placeholders by NumPy arrays of ``buffers[i]``."""
     if isinstance(value, dict):
         if BUFFER_KEY in value:
-            return _read_buffer(buffers[value[BUFFER_KEY]], value.get("dtype", "float32"))
+            index = value[BUFFER_KEY]
+            if not isinstance(index, int) or not 0 <= index < len(buffers):
+                raise RequestError(f"the arguments name buffer {index!r} of {len(buffers)}")
+            return _read_buffer(buffers[index], value.get("dtype", "float32"))
         return {key: unpack(item, buffers) for key, item in value.items()}
     if isinstance(value, list):
         return [unpack(item, buffers) for item in value]

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from py_runtime import random_export
+from tests import reliability
 from tests.support import CHROMIUM, CHROMIUM_ARGS
+
+# Hypothesis: a modest default for CI (two cores); `pytest --hypothesis-profile=long` locally.
+# The deadline is the readers' promise: no input takes more than a second.
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "ci", max_examples=60, deadline=timedelta(seconds=1), suppress_health_check=_QUIET
+)
+settings.register_profile(
+    "long", max_examples=3000, deadline=timedelta(seconds=1), suppress_health_check=_QUIET
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORT = {"width": 900, "height": 640}  # small: SwiftShader renders on the CPU
@@ -44,3 +59,8 @@ def write_json(tmp_path):
         return path
 
     return write
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Merge the fault tests' case counts into build/reliability.json (docs/reliability.md)."""
+    reliability.save()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from urllib.parse import urlparse
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -20,6 +21,16 @@ CHROMIUM_ARGS = [
     "--enable-unsafe-swiftshader",
 ]
 NO_WEBGL_ARGS = [*CHROMIUM_ARGS, "--disable-webgl", "--disable-webgl2"]
+
+# Records every Content-Security-Policy violation in a document or a worker (a worker's
+# violations fire on its own global scope, not on the page's document).
+CSP_WATCH = """(() => {
+  if (self.__cspViolations) return;
+  self.__cspViolations = [];
+  self.addEventListener("securitypolicyviolation", (e) => self.__cspViolations.push(
+    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}`
+    + `:${e.lineNumber}`));
+})()"""
 
 
 def guard_outside_requests(context, site_url: str) -> list[str]:
@@ -40,3 +51,25 @@ def guard_outside_requests(context, site_url: str) -> list[str]:
 
     context.route("**/*", guard)
     return outside
+
+
+def poll_function(page, expression: str, arg=None, timeout: float = 30_000, polling: float = 50):
+    """``page.wait_for_function`` for pages under the site's Content-Security-Policy.
+
+    Playwright's own evaluates its predicate with ``eval`` inside the page, which the policy
+    refuses (it allows no 'unsafe-eval'); this one runs it from DevTools with ``page.evaluate``
+    (which the policy does not govern) every ``polling`` ms until it is truthy, and returns
+    that value. Raises Playwright's ``TimeoutError`` after ``timeout`` ms.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(
+                f"Timeout {timeout:g} ms exceeded waiting for {expression}"
+            )
+        time.sleep(polling / 1000)

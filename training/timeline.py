@@ -39,6 +39,9 @@ class TimelineStaging:
         self.export_path = Path(export_path)
         self.folder = timeline_folder(export_path)
         self.folder.parent.mkdir(parents=True, exist_ok=True)
+        for stale in self.folder.parent.glob(f".{self.folder.name}.*.tmp"):
+            if stale.is_dir():  # left by a killed run (one run per export path at a time)
+                shutil.rmtree(stale, ignore_errors=True)
         self.staging = Path(
             tempfile.mkdtemp(prefix=f".{self.folder.name}.", suffix=".tmp", dir=self.folder.parent)
         )

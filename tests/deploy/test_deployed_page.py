@@ -11,7 +11,7 @@ import pytest
 from py_runtime.samples import read_samples
 from tests.conftest import VIEWPORT
 from tests.e2e.test_offline import RELEASE_CACHED_JS
-from tests.support import guard_outside_requests
+from tests.support import CSP_WATCH, guard_outside_requests
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +21,8 @@ def test_a_pushed_release_runs_in_the_browser(source, server, http_current, page
     outside = guard_outside_requests(page.context, http_current.base + "/")
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.context.add_init_script(CSP_WATCH)
+    page.on("worker", lambda worker: worker.evaluate(CSP_WATCH))
     page.goto(http_current.base + "/")
     page.wait_for_selector("html[data-runtime='ready']", timeout=90_000)
 
@@ -32,6 +34,9 @@ def test_a_pushed_release_runs_in_the_browser(source, server, http_current, page
     assert result["label"] == str(labels[0])
     assert page.get_by_test_id("prediction").text_content() == str(labels[0])
     assert outside == [] and errors == []
+    # the release's own headers (the page, its worker) hold the policy without a violation
+    for scope in (page, *page.workers):
+        assert scope.evaluate("self.__cspViolations") == []
 
 
 def test_a_pushed_release_works_offline_after_the_first_visit(

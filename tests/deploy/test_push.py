@@ -54,7 +54,10 @@ def test_push_to_production_deploys_and_serves_the_site(source, server, http_cur
     refs = _References()
     refs.feed(page.decode())
     assets = refs.local()
-    assert {"/src/main.js", "/src/worker/worker.js", "/vendor/three/three.module.js"} <= assets
+    assert {"/src/main.js", "/src/start-worker.js", "/vendor/three/three.module.js"} <= assets
+    refs.feed(f"<script>{http_current.get('/src/start-worker.js')[1].decode()}</script>")
+    assets = refs.local()
+    assert "/src/worker/worker.js" in assets
     for url in sorted(assets):
         assert http_current.get(url)[0] == 200, url
 

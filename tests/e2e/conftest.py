@@ -3,15 +3,19 @@ page that aborts (and records) every request that would leave the loopback serve
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from deploy.serve import static_server
 from py_runtime import random_export
-from tests.support import guard_outside_requests
+from tests.reliability import tally
+from tests.support import CSP_WATCH, guard_outside_requests, poll_function
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("MLPVIS_SITE", ROOT / "build" / "site"))
@@ -43,6 +47,44 @@ def default_export_url(site_url, test_data_dir) -> str | None:
         return None
     (test_data_dir / "random.json").write_text(json.dumps(random_export(seed=0)))
     return "test-data/random.json"
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, whose ``wait_for_function`` works under the site's CSP
+    (see ``tests.support.poll_function``)."""
+    page.wait_for_function = functools.partial(poll_function, page)
+    return page
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, context):
+    """Every journey checks it: zero CSP violations in its pages and their workers.
+    ``@pytest.mark.csp_violations_expected`` opts out (a test that provokes one on purpose)."""
+    pages = []
+
+    def watch_worker(worker) -> None:
+        with contextlib.suppress(PlaywrightError):  # a worker that ended: nothing to watch
+            worker.evaluate(CSP_WATCH)
+
+    def watch_page(page) -> None:
+        pages.append(page)
+        page.on("worker", watch_worker)
+
+    context.add_init_script(CSP_WATCH)
+    context.on("page", watch_page)
+    found: list[str] = []
+    yield found
+    for page in pages:
+        if page.is_closed():
+            continue
+        for scope in [page, *page.workers]:
+            with contextlib.suppress(PlaywrightError):  # closed meanwhile
+                found += scope.evaluate("self.__cspViolations || []")
+    if request.node.get_closest_marker("csp_violations_expected"):
+        return
+    tally("csp", "journey, 0 violations" if not found else "journey WITH violations")
+    assert found == [], f"Content-Security-Policy violations: {found}"
 
 
 class PageProbe:

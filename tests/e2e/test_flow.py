@@ -71,6 +71,24 @@ def test_old_shared_links_keep_working_and_the_url_follows_the_store(open_page, 
     assert probe.console_errors == [] and probe.page_errors == []
 
 
+def test_a_links_invalid_settings_are_named_and_set_pixels_then_predict_is_one_pass(open_page):
+    page = open_page("#n=999&m=loudest")
+    assert page.get_by_test_id("error").is_visible()
+    assert "(n, m)" in page.get_by_test_id("error-text").text_content()
+    assert page.evaluate("window.mlpvis.store.get('topN')") == 24
+    passes = page.evaluate(
+        """async () => {
+            const before = window.mlpvis.bridge.passes;
+            const drawing = new Array(784).fill(0).map((_, i) => (i % 31 === 0 ? 1 : 0));
+            const set = window.mlpvis.setPixels(drawing);
+            const frame = await window.mlpvis.predict();
+            await set;
+            return { passes: window.mlpvis.bridge.passes - before, blank: frame.blank };
+        }"""
+    )
+    assert passes == {"passes": 1, "blank": False}
+
+
 def test_fashion_model_sets_its_own_preprocessing_and_words(open_page, probe):
     page = open_page(FASHION)
     assert not page.get_by_test_id("preprocess").is_checked()  # the export says "none"

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from py_runtime import random_export
-from tests.support import NO_WEBGL_ARGS, guard_outside_requests
+from tests.support import NO_WEBGL_ARGS, guard_outside_requests, poll_function
 
 SCENE = "[data-testid='scene']"
 MAX_DRAW_CALLS = 12
@@ -44,6 +44,9 @@ CHANGED_FRACTION_JS = """async ([a, b]) => {
   }
   return changed / (x.length / 4);
 }"""
+
+
+AGAIN_JS = "async (p) => { await window.mlpvis.setPixels(p); await window.mlpvis.predict(); }"
 
 
 def seven() -> list[float]:
@@ -109,6 +112,10 @@ def test_scene_renders_with_webgl_and_changes_after_drawing(open_page, probe):
     assert after_stats["drawCalls"] <= MAX_DRAW_CALLS
     winner = page.locator("[data-testid^='scene-label-'].winner")
     assert winner.count() == 1 and winner.locator(".scene-label-name").text_content() == "7"
+    # The same drawing again, and another predict(), restart nothing: no new propagation.
+    page.evaluate(AGAIN_JS, seven())
+    page.wait_for_function("!window.mlpvis.sceneStats().animating", timeout=30_000)
+    assert stats(page)["updates"] == after_stats["updates"]
     assert probe.console_errors == [] and probe.page_errors == []
 
 
@@ -385,8 +392,8 @@ def test_without_webgl_a_message_replaces_the_scene(
         assert page.locator(SCENE).count() == 0
         assert page.evaluate("window.mlpvis.sceneStats()")["webgl"] is False
         draw(page, seven())
-        page.wait_for_function(
-            "document.querySelector(\"[data-testid='prediction']\").textContent !== ''"
+        poll_function(
+            page, "document.querySelector(\"[data-testid='prediction']\").textContent !== ''"
         )
         assert page.evaluate("window.mlpvis.predict()")["label"] is not None
         assert errors == [] and console_errors == [] and outside == []

@@ -7,7 +7,11 @@ import { describeNeuron } from "../../web/src/scene/card-data.js";
 import { ElementProxy } from "../../web/src/scene/element-proxy.js";
 import { copyEvent } from "../../web/src/scene/event-forwarding.js";
 import { FrameFeed } from "../../web/src/scene/frame-feed.js";
-import { computeLayout } from "../../web/src/scene/layout.js";
+import { Interaction } from "../../web/src/scene/interaction.js";
+import { computeLayout, layerOf } from "../../web/src/scene/layout.js";
+import { VIEW_COMMANDS, viewCommands } from "../../web/src/scene/view-commands.js";
+import { WorkerHost } from "../../web/src/scene/worker-host.js";
+import { WorkerLink } from "../../web/src/scene/worker-link.js";
 
 const summary = (labels = ["a", "b", "c"], architecture = [4, 2, 3]) => ({
   architecture,
@@ -144,4 +148,164 @@ test("forwarded events replay on the stand-in element or its document", () => {
     ["element", "pointerdown", 12],
     ["document", "pointermove", 3],
   ]);
+});
+
+test("a frame with the same input, settings and model only refreshes the labels and card", () => {
+  const { calls, view, shown, labels } = fakes();
+  let changes = 0;
+  const feed = new FrameFeed({ labels, onRebuild: () => {}, onChange: () => changes++ });
+  feed.attach(view);
+  feed.setModel({ summary: summary(), layers: [] });
+  feed.render(frame());
+  const before = [shown.length, changes];
+  feed.render(frame()); // e.g. mlpvis.setPixels(same) + predict()
+  assert.deepEqual([shown.length, changes], [before[0] + 1, before[1] + 1]);
+  feed.setModel({ summary: summary(), layers: [] }); // a snapshot of the same shape
+  feed.render(frame());
+  const other = frame();
+  other.settings.mnistStyle = true; // another frame setting, the same input: shown anew
+  feed.render(other);
+  assert.deepEqual(
+    calls.map(([method]) => method),
+    ["setModel", "pushFrame", "updateModel", "pushFrame", "pushFrame"],
+  );
+});
+
+test("layerOf knows only the neurons of its own network", () => {
+  const layout = computeLayout(summary());
+  assert.equal(layerOf(layout, { layer: 2, index: 2 }), layout.layers[2]);
+  assert.equal(layerOf(layout, { layer: 3, index: 0 }), null); // a layer a bigger network had
+  assert.equal(layerOf(layout, { layer: 1, index: 2 }), null); // past the layer's width
+  assert.equal(layerOf(layout, null), null);
+  assert.equal(layerOf(null, { layer: 1, index: 0 }), null); // no model yet
+});
+
+/** A canvas for Interaction: events are dispatched by hand; picks answer when told to. */
+function pickingView() {
+  globalThis.document ??= new EventTarget();
+  const canvas = Object.assign(new EventTarget(), {
+    getBoundingClientRect: () => ({ left: 0, top: 0 }),
+    parentElement: { style: {} },
+    matches: () => false,
+  });
+  const picks = []; // {resolve, reject} of each pick asked
+  const calls = [];
+  const view = {
+    canvas,
+    pick: () => new Promise((resolve, reject) => picks.push({ resolve, reject })),
+    setSelection: (neuron) => calls.push(["setSelection", neuron]),
+    setHover: (neuron) => calls.push(["setHover", neuron]),
+    setFocus: (neuron) => calls.push(["setFocus", neuron]),
+  };
+  const fire = (type, fields) => canvas.dispatchEvent(Object.assign(new Event(type), fields));
+  return { view, canvas, picks, calls, fire };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test("a click answered after a rebuild does not pin a neuron of the older network", async () => {
+  const { view, picks, calls, fire } = pickingView();
+  const interaction = new Interaction(view, { layers: () => null, onChange: () => {}, onPlace: () => {} });
+  fire("pointerdown", { clientX: 5, clientY: 5, pointerId: 1 });
+  fire("pointerup", { clientX: 5, clientY: 5, pointerId: 1, button: 0 });
+  interaction.reset(); // a smaller network was built while the pick was in flight
+  picks[0].resolve({ layer: 3, index: 40 });
+  await settle();
+  assert.equal(interaction.pinned, null);
+  assert.deepEqual(calls, [
+    ["setSelection", null],
+    ["setHover", null],
+  ]);
+});
+
+test("hover picking goes on after a pick fails", async () => {
+  const { view, picks, fire } = pickingView();
+  const interaction = new Interaction(view, { layers: () => null, onChange: () => {}, onPlace: () => {} });
+  fire("pointermove", { clientX: 1, clientY: 1, buttons: 0, pointerType: "mouse" });
+  picks[0].reject(new Error("the render worker failed"));
+  await settle();
+  fire("pointermove", { clientX: 2, clientY: 2, buttons: 0, pointerType: "mouse" });
+  assert.equal(picks.length, 2);
+  picks[1].resolve({ layer: 1, index: 0 });
+  await settle();
+  assert.deepEqual(interaction.hover, { layer: 1, index: 0 });
+});
+
+test("the view commands are one list, and each proxy calls through with its arguments", () => {
+  const ran = [];
+  const commands = viewCommands((method, args) => ran.push([method, ...args]));
+  assert.deepEqual(Object.keys(commands), [...VIEW_COMMANDS]);
+  commands.setSelection({ layer: 1, index: 2 });
+  assert.deepEqual(ran, [["setSelection", { layer: 1, index: 2 }]]);
+});
+
+/** A WorkerHost over a scene whose methods throw when told to. */
+function workerHost() {
+  const posted = [];
+  let renders = 0;
+  const scene = {
+    setSelection: (neuron) => {
+      if (neuron.layer > 2) throw new TypeError("no such layer");
+    },
+    pick: (x) => (x < 0 ? null.layer : { layer: 1, index: 0 }),
+    position: () => null,
+    requestRender: () => renders++,
+  };
+  const host = new WorkerHost(scene, new ElementProxy(), (message) => posted.push(message));
+  return { host, posted, renders: () => renders };
+}
+
+test("a command that throws in the render worker is reported and still counts as seen", () => {
+  const { host, posted, renders } = workerHost();
+  host.handle({ type: "call", seq: 1, method: "setSelection", args: [{ layer: 1, index: 0 }] });
+  host.handle({ type: "call", seq: 2, method: "setSelection", args: [{ layer: 9, index: 0 }] });
+  assert.equal(host.seen, 2); // a frame confirms it: sceneStats() can settle
+  assert.equal(renders(), 2);
+  assert.equal(posted.length, 1);
+  assert.equal(posted[0].type, "error");
+  assert.match(posted[0].message, /no such layer/);
+  host.handle({ type: "call", seq: 3, method: "dispose", args: [] }); // not a view command
+  assert.equal(host.seen, 3);
+  assert.match(posted[1].message, /not a view command: dispose/);
+});
+
+test("a question that throws in the render worker is still answered, with null and the error", () => {
+  const { host, posted } = workerHost();
+  host.handle({ type: "ask", id: 7, question: "pick", args: [5, 5] });
+  host.handle({ type: "ask", id: 8, question: "pick", args: [-1, 5] });
+  assert.deepEqual(posted[0], { type: "answer", id: 7, value: { layer: 1, index: 0 }, error: null });
+  assert.equal(posted[1].type, "error");
+  assert.deepEqual(
+    { ...posted[2], error: Boolean(posted[2].error) },
+    {
+      type: "answer",
+      id: 8,
+      value: null,
+      error: true,
+    },
+  );
+});
+
+test("the page logs render-worker errors and rejects the questions waiting when the worker fails", async () => {
+  const posted = [];
+  const logged = [];
+  const link = new WorkerLink((message) => posted.push(message), {
+    onRender: () => {},
+    log: (...args) => logged.push(args.join(" ")),
+  });
+  const answered = link.ask("pick", 1, 2);
+  link.receive({ type: "answer", id: posted[0].id, value: null, error: "TypeError" });
+  assert.equal(await answered, null);
+  link.receive({ type: "error", message: "TypeError: no such layer" });
+  assert.match(logged[0], /no such layer/);
+
+  link.command({ type: "call", method: "setHover", args: [null] });
+  assert.equal(link.stats().animating, true); // not shown yet
+  link.receive({ type: "rendered", seen: 1, outputs: null, stats: { animating: false } });
+  assert.equal(link.stats().animating, false);
+
+  const waiting = link.ask("position", { layer: 1, index: 0 });
+  link.fail("out of memory");
+  await assert.rejects(waiting, /out of memory/);
+  assert.match(logged[1], /out of memory/);
 });

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { isValid, SETTINGS } from "../../web/src/settings.js";
+import { isValid, SETTINGS, settingsWith } from "../../web/src/settings.js";
 import { Store } from "../../web/src/store.js";
 
 test("old shared links keep working: every key of the table is read", () => {
@@ -25,6 +25,19 @@ test("old shared links keep working: every key of the table is read", () => {
   assert.equal(store.get("snapshot"), 4);
   assert.equal(store.get("weightsUrl"), "x.json");
   assert.deepEqual(store.ignored, []);
+});
+
+test("a setting's query alias (?weights=) is read when the hash has no value for it", () => {
+  const query = { weights: "q.json", other: "1" };
+  assert.equal(new Store({}, SETTINGS, query).get("weightsUrl"), "q.json");
+  assert.equal(new Store({}, SETTINGS, query).isExplicit("weightsUrl"), true);
+  assert.equal(new Store({ w: "h.json" }, SETTINGS, query).get("weightsUrl"), "h.json"); // the hash wins
+  assert.equal(new Store({}, SETTINGS, { n: "8" }).get("topN"), SETTINGS.topN.fallback); // no alias
+});
+
+test("the frame and scene columns say which settings a frame and the scene take", () => {
+  assert.deepEqual(settingsWith("frame"), ["mnistStyle", "topN", "mode"]);
+  assert.deepEqual(settingsWith("scene"), ["topN", "mode", "threshold", "animate"]);
 });
 
 test("invalid link values are ignored (the defaults stay) and listed", () => {
@@ -64,6 +77,28 @@ test("a run-time default follows the model unless a link or the person set the v
   assert.equal(linked.isExplicit("mnistStyle"), true);
   linked.set({ mnistStyle: null }); // back to the default
   assert.equal(linked.get("mnistStyle"), false);
+});
+
+test("a person's value equal to the current default is not pinned; a link's is", () => {
+  // The MNIST model's default is on; the person turns it off and on again, then loads Fashion.
+  const store = new Store();
+  store.setDefaults({ mnistStyle: true });
+  store.set({ mnistStyle: false });
+  assert.equal(store.isExplicit("mnistStyle"), true);
+  store.set({ mnistStyle: true });
+  assert.equal(store.isExplicit("mnistStyle"), false);
+  store.setDefaults({ mnistStyle: false });
+  assert.equal(store.get("mnistStyle"), false); // Fashion's own preprocessing
+
+  const linked = new Store({ p: "1" }); // a link's values are explicit, even the default's
+  linked.setDefaults({ mnistStyle: true });
+  linked.setDefaults({ mnistStyle: false });
+  assert.equal(linked.get("mnistStyle"), true);
+
+  const topN = new Store();
+  topN.set({ topN: 10 });
+  topN.set({ topN: SETTINGS.topN.fallback });
+  assert.equal(topN.isExplicit("topN"), false);
 });
 
 test("the URL carries only what differs from the (run-time) default", () => {

@@ -195,3 +195,13 @@ def test_random_export_supports_other_architectures():
     timeline = [{"id": "a", "images_seen": 0, "path": "x/a.json"}]
     document = random_export([784, 10], timeline=timeline)
     assert validate_export(document).summary()["timeline"] == timeline
+
+
+def test_deeply_nested_json_is_an_export_error_not_a_recursion_error():
+    with pytest.raises(ExportError, match="nested too deeply"):
+        parse_export("[" * 100_000)
+
+
+def test_a_number_with_too_many_digits_is_an_export_error():
+    with pytest.raises(ExportError, match="not valid JSON"):
+        parse_export('{"version": ' + "9" * 5000 + "}")

@@ -9,11 +9,20 @@ from pathlib import Path
 WEB = Path(__file__).resolve().parents[2] / "web" / "src"
 
 
-def test_the_scene_never_imports_the_runtime_bridge_or_protocol():
+SCENE_MUST_NOT_IMPORT = ("/bridge.js", "/protocol.js", "/draw-grid.js", "/store.js")
+
+
+def _code_without_comments(text: str) -> str:
+    return re.sub(r"/\*.*?\*/|//[^\n]*", "", text, flags=re.DOTALL)
+
+
+def test_the_scene_never_reads_the_runtime_the_grid_or_the_store():
     for path in (WEB / "scene").rglob("*.js"):
-        imports = re.findall(r"""from\s+["']([^"']+)["']""", path.read_text())
+        code = _code_without_comments(path.read_text())
+        imports = re.findall(r"""(?:from|import)\s*\(?\s*["']([^"']+)["']""", code)
         for target in imports:
-            assert not target.endswith(("/bridge.js", "/protocol.js")), f"{path} imports {target}"
+            assert not target.endswith(SCENE_MUST_NOT_IMPORT), f"{path} imports {target}"
+        assert not re.search(r"\bmlpvis\b", code), f"{path} uses window.mlpvis"
 
 
 def test_only_the_store_and_main_know_the_url_keys_of_the_settings():

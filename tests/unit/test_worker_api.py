@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +17,7 @@ from py_runtime import (
     validate_export,
     worker_glue,
 )
-from py_runtime.constants import IMAGE_SHAPE, MAX_EXPORT_BYTES
+from py_runtime.constants import IMAGE_SHAPE
 from py_runtime.preprocess import preprocess
 from py_runtime.samples import SamplesError, encode_samples
 from py_runtime.worker_api import REQUESTS, RequestError, Session, handle
@@ -35,17 +37,10 @@ def digit() -> np.ndarray:
 
 
 def test_the_request_table_names_every_request():
-    names = {"constants", "load", "predict", "connections", "layer", "bench_forward", "samples"}
+    names = {"load", "predict", "bench_forward", "samples"}
     learning = {f"learn_{name}" for name in ("data", "train", "fine_tune", "slice", "stop")}
     learning |= {f"learn_{name}" for name in ("reset", "model", "export", "status")}
     assert set(REQUESTS) == names | learning
-
-
-def test_constants_are_the_shared_ones():
-    constants = handle(Session(), "constants")
-    assert constants["IMAGE_SHAPE"] == [28, 28]
-    assert constants["MAX_EXPORT_BYTES"] == MAX_EXPORT_BYTES
-    assert constants["CONNECTION_MODES"] == ["weight", "contribution"]
 
 
 def test_load_returns_the_summary_and_every_layers_weights():
@@ -102,16 +97,35 @@ def test_contribution_connections_follow_the_frames_own_input():
     model = validate_export(document)
     pixels = digit()
     frame = handle(session, "predict", {"pixels": pixels, "top_n": 4, "mode": "contribution"})
-    indices, values = top_incoming(model.layers[0].weight, 4, pixels, "contribution")
+    normalized = forward(model, pixels).activations[0]  # what the first layer multiplies
+    indices, values = top_incoming(model.layers[0].weight, 4, normalized, "contribution")
     np.testing.assert_array_equal(frame["connections"][0]["indices"], indices.reshape(-1))
+    np.testing.assert_allclose(frame["connections"][0]["values"], values.reshape(-1), rtol=1e-6)
     hidden = forward(model, pixels).activations[1]
     indices, _ = top_incoming(model.layers[1].weight, 4, hidden, "contribution")
     np.testing.assert_array_equal(frame["connections"][1]["indices"], indices.reshape(-1))
-    # the same answer from the connections request: no hidden "last prediction"
-    other = handle(session, "predict", {"pixels": np.zeros(784, np.float32)})
+    # the same answer after another drawing: no hidden "last prediction"
+    other = handle(session, "predict", {"pixels": np.zeros(784, np.float32), "top_n": 4})
     assert other["blank"]
-    again = handle(session, "connections", {"top_n": 4, "mode": "contribution", "pixels": pixels})
-    np.testing.assert_array_equal(again[1]["indices"], frame["connections"][1]["indices"])
+    again = handle(session, "predict", {"pixels": pixels, "top_n": 4, "mode": "contribution"})
+    np.testing.assert_array_equal(
+        again["connections"][1]["indices"], frame["connections"][1]["indices"]
+    )
+
+
+def test_blank_pixels_contribute_through_the_normalisation():
+    # A blank pixel enters the first layer as -mean / std, so its |input × w| is not zero:
+    # the lines rank it as the card does (by the frame's normalizedInput).
+    session, document = loaded([784, 10])
+    model = validate_export(document)
+    frame = handle(
+        session,
+        "predict",
+        {"pixels": np.zeros(784, np.float32), "top_n": 3, "mode": "contribution"},
+    )
+    assert np.all(frame["connections"][0]["values"] != 0)
+    expected = top_incoming(model.layers[0].weight, 3, frame["normalizedInput"], "contribution")
+    np.testing.assert_array_equal(frame["connections"][0]["indices"], expected[0].reshape(-1))
 
 
 def test_mnist_style_preprocessing_feeds_the_network_the_centred_drawing():
@@ -142,14 +156,6 @@ def test_bad_pixels_are_refused(pixels, problem):
     session, _ = loaded([784, 10])
     with pytest.raises(RequestError, match=problem):
         handle(session, "predict", {"pixels": pixels})
-
-
-def test_layer_request_and_its_bounds():
-    session, document = loaded()
-    answer = handle(session, "layer", {"index": 1})
-    np.testing.assert_array_equal(answer["bias"], validate_export(document).layers[1].bias)
-    with pytest.raises(RequestError, match="no weight layer 2"):
-        handle(session, "layer", {"index": 2})
 
 
 def test_bench_forward_reports_timings():
@@ -196,7 +202,29 @@ def test_glue_reports_refusals_as_messages(monkeypatch):
     assert json.loads(answer) == {"ok": False, "error": "the top level must be a JSON object"}
     assert buffers == []
     answer, _ = worker_glue.call("predict", "{}")
-    assert "missing 1 required" in json.loads(answer)["error"]
+    assert json.loads(answer)["error"] == "request 'predict': missing a required argument: 'pixels'"
+
+
+def test_glue_reports_bad_buffers_as_messages(monkeypatch):
+    monkeypatch.setattr(worker_glue, "session", Session())
+    arguments = json.dumps({"data": {"$buffer": 0, "dtype": "float64"}})
+    text, _ = worker_glue.call("samples", arguments, [b"MLPS"])
+    assert json.loads(text) == {"ok": False, "error": "unknown buffer dtype 'float64'"}
+    text, _ = worker_glue.call("samples", json.dumps({"data": {"$buffer": 1}}), [b"MLPS"])
+    assert json.loads(text) == {"ok": False, "error": "the arguments name buffer 1 of 1"}
+
+
+def test_a_type_error_inside_a_request_is_a_bug_not_bad_arguments(monkeypatch):
+    def broken(session, value=0):
+        raise TypeError("unsupported operand type(s): bad argument inside NumPy")
+
+    monkeypatch.setitem(REQUESTS, "broken", broken)
+    with pytest.raises(TypeError, match="inside NumPy"):
+        handle(Session(), "broken", {"value": 1})
+    with pytest.raises(RequestError, match="request 'broken': .*unexpected keyword"):
+        handle(Session(), "broken", {"colour": 1})
+    with pytest.raises(RequestError, match="request 'predict': missing a required argument"):
+        handle(Session(), "predict", {})
 
 
 def test_glue_pack_turns_numpy_scalars_into_plain_values():
@@ -216,3 +244,21 @@ def test_samples_request_decodes_the_asset_and_refuses_damaged_ones():
     arguments = json.dumps({"data": {"$buffer": 0, "dtype": "uint8"}})
     text, _ = worker_glue.call("samples", arguments, [b"MLPS"])
     assert "too short" in json.loads(text)["error"]
+
+
+def test_the_pages_request_names_are_the_runtimes():
+    # protocol.js's CALL and worker_api.REQUESTS name the same requests: a request the page
+    # calls exists in Python, and each Python request is called by the page (or by name from the
+    # runtime worker's own modules, web/src/worker/*.js: load).
+    web = Path(__file__).resolve().parents[2] / "web" / "src"
+    block = re.search(
+        r"export const CALL = Object\.freeze\(\{(.*?)\}\);", (web / "protocol.js").read_text(), re.S
+    )
+    called = set(re.findall(r'^\s*[A-Z_]+: "([a-z_]+)"', block.group(1), re.M))
+    assert called, "no CALL entries found in protocol.js"
+    worker_calls = {
+        name
+        for path in (web / "worker").glob("*.js")
+        for name in re.findall(r'call\("([a-z_]+)"', path.read_text())
+    }
+    assert called | worker_calls == set(REQUESTS)

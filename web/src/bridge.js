@@ -13,11 +13,10 @@ export class RuntimeBridge {
     this.pending = new Map();
     this.listeners = { stage: [], fatal: [], model: [], result: [] };
     this.model = null; // the loaded model's summary
-    this.layers = null; // its weights: [{ weight, bias }]
-    this.constants = null; // shared with Python (py_runtime/constants.py), sent at boot
     this.fatalError = null;
-    // What a frame is computed for; the page sets it from its store.
-    this.options = { mnistStyle: true, topN: 0, mode: "weight" };
+    // What a frame is computed for: { mnistStyle, topN, mode }, set by the page from its store
+    // (defaults and validation: web/src/settings.js) before the first predict.
+    this.options = null;
     this.inFlight = null; // the predict request the worker is working on
     this.queued = null; // the latest pixels waiting for it: { pixels, waiters }
     this.passes = 0; // forward passes the worker was asked for (superseded ones never are)
@@ -49,7 +48,6 @@ export class RuntimeBridge {
       weightsUrl: absolute(weightsUrl),
       fallbackUrl: fallbackUrl ? absolute(fallbackUrl) : null,
     });
-    this.constants = value.constants;
     this.setModel(value);
     return value;
   }
@@ -63,22 +61,29 @@ export class RuntimeBridge {
 
   setModel({ summary, layers }) {
     this.model = summary;
-    this.layers = layers;
     this.emit("model", { summary, layers });
   }
 
   /**
    * The frame for `pixels` (Float32Array) under `this.options`. Latest wins: while one pass
    * runs, newer pixels replace older queued ones, and superseded callers get the newer frame.
+   * A request for the pixels and options of the pass already running joins it (no second pass).
    */
   predict(pixels) {
     return new Promise((resolve, reject) => {
       const copy = new Float32Array(pixels);
+      const waiter = { resolve, reject };
+      if (this.inFlight && !this.inFlight.done && sameJob(this.inFlight, copy, this.options)) {
+        // Latest wins: whatever was queued is superseded by these pixels, which are running.
+        this.inFlight.waiters.push(...(this.queued?.waiters ?? []), waiter);
+        this.queued = null;
+        return;
+      }
       if (this.queued) {
         this.queued.pixels = copy;
-        this.queued.waiters.push({ resolve, reject });
+        this.queued.waiters.push(waiter);
       } else {
-        this.queued = { pixels: copy, waiters: [{ resolve, reject }] };
+        this.queued = { pixels: copy, waiters: [waiter] };
       }
       this.pump();
     });
@@ -92,9 +97,12 @@ export class RuntimeBridge {
     this.passes += 1;
     const started = performance.now();
     const { mnistStyle, topN, mode } = this.options;
-    const args = { pixels: job.pixels, mnist_style: mnistStyle, top_n: topN, mode };
-    this.call(CALL.PREDICT, args, [job.pixels.buffer])
+    job.options = { mnistStyle, topN, mode };
+    const sent = new Float32Array(job.pixels); // job.pixels stays readable (sameJob)
+    const args = { pixels: sent, mnist_style: mnistStyle, top_n: topN, mode };
+    this.call(CALL.PREDICT, args, [sent.buffer])
       .then((frame) => {
+        job.done = true; // from here on, a request for the same pixels is a new pass
         const result = {
           ...frame,
           labels: this.model.labels,
@@ -105,6 +113,7 @@ export class RuntimeBridge {
         for (const waiter of job.waiters) waiter.resolve(result);
       })
       .catch((error) => {
+        job.done = true;
         for (const waiter of job.waiters) waiter.reject(error);
       })
       .finally(() => {
@@ -161,6 +170,14 @@ export class RuntimeBridge {
     for (const waiter of this.pending.values()) waiter.reject(new Error(message));
     this.pending.clear();
   }
+}
+
+/** Whether the running `job` computes the frame for `pixels` under `options`. */
+function sameJob(job, pixels, options) {
+  const sent = job.options;
+  if (sent.mnistStyle !== options.mnistStyle || sent.topN !== options.topN) return false;
+  if (sent.mode !== options.mode || job.pixels.length !== pixels.length) return false;
+  return job.pixels.every((value, index) => Object.is(value, pixels[index]));
 }
 
 function absolute(url) {

@@ -7,3 +7,5 @@ export const ACTIVATIONS = Object.freeze(["relu", "tanh", "sigmoid", "linear"]);
 export const CONNECTION_MODES = Object.freeze(["weight", "contribution"]);
 export const PREPROCESSING = Object.freeze(["mnist-style", "none"]);
 export const DATASETS = Object.freeze({"mnist": {"preprocessing": "mnist-style", "subject": "digit"}, "fashion-mnist": {"preprocessing": "none", "subject": "clothing"}});
+export const BUFFER_KEY = Object.freeze("$buffer");
+export const BUFFER_DTYPES = Object.freeze(["float32", "int32", "uint8"]);

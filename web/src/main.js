@@ -10,7 +10,7 @@ import { keepOffline } from "./offline.js";
 import { checkPixels } from "./pixels.js";
 import { CALL } from "./protocol.js";
 import { mountScene } from "./scene/index.js";
-import { DEFAULT_WEIGHTS } from "./settings.js";
+import { DEFAULT_WEIGHTS, SETTINGS, settingsWith } from "./settings.js";
 import { Store } from "./store.js";
 import { CompactPrediction } from "./ui/compact-prediction.js";
 import { DrawGrid } from "./ui/draw-grid.js";
@@ -23,7 +23,8 @@ import { TimelineView } from "./ui/timeline.js";
 import { decodeDrawing, encodeDrawing, readHash, urlWithState } from "./url-state.js";
 
 const HASH_DELAY_MS = 250;
-const SCENE_SETTINGS = ["topN", "mode", "threshold", "animate"];
+const SCENE_SETTINGS = settingsWith("scene"); // what the 3D scene is given
+const FRAME_SETTINGS = settingsWith("frame"); // what a frame is computed under
 
 applyStrings(document);
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -31,11 +32,9 @@ const shared = readHash();
 
 // ---- the store: the one owner of the settings ----
 
-const store = new Store(shared);
+const store = new Store(shared, SETTINGS, Object.fromEntries(new URLSearchParams(window.location.search)));
 const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
 store.setDefaults({ animate: !reducedMotion });
-const queryWeights = new URLSearchParams(window.location.search).get("weights");
-if (!store.isExplicit("weightsUrl") && queryWeights) store.set({ weightsUrl: queryWeights });
 const requestedWeights = store.get("weightsUrl");
 const requestedSnapshot = store.get("snapshot");
 store.set({ snapshot: null }); // the main export loads first; the link's snapshot after it
@@ -44,6 +43,7 @@ const worker =
   window.__mlpvisWorker ?? new Worker(new URL("./worker/worker.js", import.meta.url), { type: "module" });
 const bridge = new RuntimeBridge(worker);
 const status = new StatusView(document);
+if (store.ignored.length) status.showError(TEXT.linkSettingsIgnored(store.ignored));
 const probabilities = new ProbabilityView(
   byTestId("probabilities"),
   byTestId("prediction"),
@@ -105,7 +105,7 @@ function sceneSettings(values) {
 }
 
 function followStore(values) {
-  bridge.options = { mnistStyle: values.mnistStyle, topN: values.topN, mode: values.mode };
+  bridge.options = Object.fromEntries(FRAME_SETTINGS.map((name) => [name, values[name]]));
   preprocessToggle.checked = values.mnistStyle;
   brushInput.value = String(values.brushSize);
   grid.setBrushSize(values.brushSize);
@@ -114,7 +114,7 @@ followStore(store.values());
 store.subscribe((values, changed) => {
   followStore(values);
   if (changed.some((name) => SCENE_SETTINGS.includes(name))) scene.setSettings(sceneSettings(values));
-  if (changed.some((name) => ["mnistStyle", "topN", "mode"].includes(name))) latestRefresh = refresh();
+  if (changed.some((name) => FRAME_SETTINGS.includes(name))) latestRefresh = refresh();
   saveHash();
 });
 

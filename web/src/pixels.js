@@ -1,5 +1,8 @@
 // Checking pixels handed to the page from outside (the automation API, links): a clear error
 // instead of a silently changed drawing.
+// py_runtime.worker_api checks the pixels again: this check runs before the drawing changes
+// (bad input loses nothing), Python's guards the runtime against any caller (bench, tests,
+// other pages), since it cannot trust what crosses the worker boundary.
 
 /**
  * Return `values` as a new Float32Array of `length` pixels, or throw an Error that says what is

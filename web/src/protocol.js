@@ -7,8 +7,10 @@
 // Most requests are CALLs of py_runtime.worker_api's requests (REQUEST.CALL, by name); their
 // arguments and answers cross into Python as JSON text plus typed-array buffers (pack/unpack).
 
+import { BUFFER_DTYPES, BUFFER_KEY } from "./constants.js";
+
 export const REQUEST = Object.freeze({
-  INIT: "init", // { weightsUrl, fallbackUrl } → { summary, layers, constants, warning } (starts the boot)
+  INIT: "init", // { weightsUrl, fallbackUrl } → { summary, layers, warning } (starts the boot)
   LOAD_WEIGHTS: "loadWeights", // { url } → { summary, layers }
   TIMINGS: "timings", // {} → { boot stage timings in ms }
   CALL: "call", // { name, args } → the answer of py_runtime.worker_api.REQUESTS[name]
@@ -32,10 +34,7 @@ export const LEARN = Object.freeze({
 /** The requests py_runtime.worker_api serves (REQUEST.CALL's `name`). */
 export const CALL = Object.freeze({
   PREDICT: "predict", // { pixels, mnist_style, top_n, mode } → a frame (see docs/protocol.md)
-  CONNECTIONS: "connections", // { top_n, mode, pixels?, mnist_style? } → [{ k, indices, values }]
-  LAYER: "layer", // { index } → { weight, bias }
   BENCH_FORWARD: "bench_forward", // { pixels, repeats, mnist_style } → { medianMs, minMs, maxMs }
-  CONSTANTS: "constants", // {} → the shared constants (py_runtime/constants.py)
   SAMPLES: "samples", // { data: Uint8Array } → { rows, cols, labels, images } (sample digits asset)
   LOAD: "load", // { text } → { summary, layers } (an export read in the page: the file picker)
 });
@@ -49,22 +48,22 @@ export const EVENT = Object.freeze({
 
 export const STAGES = Object.freeze(["runtime", "numpy", "weights"]);
 
-const BUFFER_KEY = "$buffer";
-const DTYPES = new Map([
-  [Float32Array, "float32"],
-  [Int32Array, "int32"],
-  [Uint8Array, "uint8"],
-]);
+/** The dtype name of typed array `item` (Float32Array → "float32"), if it may cross to Python. */
+function dtypeOf(item) {
+  const name = item.constructor.name.replace(/Array$/, "").toLowerCase();
+  return BUFFER_DTYPES.includes(name) ? name : undefined;
+}
 
 /**
  * Encode `value` for Python: `[json, buffers]`, each typed array replaced in the JSON by
- * `{"$buffer": i, "dtype": "float32" | "int32" | "uint8"}` (py_runtime.worker_glue.unpack).
+ * `{[BUFFER_KEY]: i, dtype: one of BUFFER_DTYPES}` (constants.js, generated from
+ * py_runtime/constants.py; py_runtime.worker_glue.unpack reads them).
  */
 export function pack(value) {
   const buffers = [];
   const json = JSON.stringify(value, (_key, item) => {
     if (ArrayBuffer.isView(item)) {
-      const dtype = DTYPES.get(item.constructor);
+      const dtype = dtypeOf(item);
       if (!dtype) throw new TypeError(`cannot send a ${item.constructor.name} to Python`);
       buffers.push(item);
       return { [BUFFER_KEY]: buffers.length - 1, dtype };

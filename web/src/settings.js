@@ -12,12 +12,12 @@ export const MAX_THRESHOLD = 0.9;
 export const DEFAULT_WEIGHTS = "exports/sample_mlp_weights.json";
 
 const integer = (min, max) => (text) => {
-  const value = Number(text);
-  return text !== "" && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+  const value = text.trim() === "" ? Number.NaN : Number(text) + 0; // "" is not 0; "-0" is
+  return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
 };
 const number = (min, max) => (text) => {
-  const value = Number(text);
-  return text !== "" && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
+  const value = text.trim() === "" ? Number.NaN : Number(text) + 0;
+  return Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 };
 const oneOf = (values) => (text) => (values.includes(text) ? text : undefined);
 const flag = (text) => (text === "1" ? true : text === "0" ? false : undefined);
@@ -26,19 +26,27 @@ const writeFlag = (value) => (value ? "1" : "0");
 /**
  * name → { key: URL-hash key, fallback: default value, parse: URL text → value (undefined when
  * invalid), write: value → URL text (default String), runtime: true when the page decides the
- * default at run time (the loaded model's preprocessing, the reduced-motion preference) }.
+ * default at run time (the loaded model's preprocessing, the reduced-motion preference),
+ * query: a URL query parameter that also sets it (the hash wins), frame: true when a frame is
+ * computed under it (a change asks for a new frame; the bridge sends it to the runtime),
+ * scene: true when the 3D scene is given it (its `settings`) }.
  * A value equal to its default is left out of the URL.
  */
 export const SETTINGS = Object.freeze({
-  weightsUrl: { key: "w", fallback: DEFAULT_WEIGHTS, parse: (text) => text || undefined },
+  weightsUrl: { key: "w", query: "weights", fallback: DEFAULT_WEIGHTS, parse: (text) => text || undefined },
   snapshot: { key: "t", fallback: null, parse: integer(0, 10_000) }, // null: the main export
-  mnistStyle: { key: "p", fallback: true, parse: flag, write: writeFlag, runtime: true },
+  mnistStyle: { key: "p", fallback: true, parse: flag, write: writeFlag, runtime: true, frame: true },
   brushSize: { key: "b", fallback: 2, parse: integer(1, 3) },
-  topN: { key: "n", fallback: 24, parse: integer(0, MAX_TOP_N) },
-  mode: { key: "m", fallback: "weight", parse: oneOf(CONNECTION_MODES) },
-  threshold: { key: "h", fallback: 0, parse: number(0, MAX_THRESHOLD) },
-  animate: { key: "a", fallback: true, parse: flag, write: writeFlag, runtime: true },
+  topN: { key: "n", fallback: 24, parse: integer(0, MAX_TOP_N), frame: true, scene: true },
+  mode: { key: "m", fallback: "weight", parse: oneOf(CONNECTION_MODES), frame: true, scene: true },
+  threshold: { key: "h", fallback: 0, parse: number(0, MAX_THRESHOLD), scene: true },
+  animate: { key: "a", fallback: true, parse: flag, write: writeFlag, runtime: true, scene: true },
 });
+
+/** The names of the settings whose definition has `column` set (e.g. "frame", "scene"). */
+export function settingsWith(column, table = SETTINGS) {
+  return Object.keys(table).filter((name) => table[name][column]);
+}
 
 /** Whether `value` is a valid value of setting `name` (it survives write → parse unchanged). */
 export function isValid(name, value, table = SETTINGS) {

@@ -9,18 +9,22 @@ export class Store {
    * @param {Record<string, string>} [hash] the URL hash's fields (`readHash()`): valid ones
    *   become explicit settings, invalid ones are ignored (listed in `this.ignored`)
    * @param {object} [table] the settings table (SETTINGS)
+   * @param {Record<string, string>} [query] the URL query's parameters: a setting with a
+   *   `query` name takes it when the hash has no value for it (read like the hash's)
    */
-  constructor(hash = {}, table = SETTINGS) {
+  constructor(hash = {}, table = SETTINGS, query = {}) {
     this.table = table;
     this.explicit = {}; // set by a link or by the person
     this.defaults = {}; // decided at run time (the model's preprocessing, reduced motion)
     this.listeners = [];
     this.ignored = [];
     for (const [name, definition] of Object.entries(table)) {
-      const text = hash[definition.key];
+      const fromHash = hash[definition.key] !== undefined && hash[definition.key] !== "";
+      const key = fromHash ? definition.key : definition.query;
+      const text = fromHash ? hash[key] : key && query[key];
       if (text === undefined || text === "") continue;
       const value = definition.parse(text);
-      if (value === undefined) this.ignored.push(definition.key);
+      if (value === undefined) this.ignored.push(key);
       else this.explicit[name] = value;
     }
   }
@@ -29,8 +33,12 @@ export class Store {
   get(name) {
     if (!(name in this.table)) throw new Error(`unknown setting ${name}`);
     if (name in this.explicit) return this.explicit[name];
-    if (name in this.defaults) return this.defaults[name];
-    return this.table[name].fallback;
+    return this.defaultOf(name);
+  }
+
+  /** The default of setting `name` now: the run-time default, else the table's. */
+  defaultOf(name) {
+    return name in this.defaults ? this.defaults[name] : this.table[name].fallback;
   }
 
   /** Every setting's value. */
@@ -40,7 +48,10 @@ export class Store {
 
   /**
    * Change settings: `patch` maps names to values (null or undefined: back to the default).
-   * An unknown name or invalid value throws and changes nothing. Returns the changed names.
+   * A value equal to the current default also goes back to it, so it follows later run-time
+   * defaults (the person who turns a setting off and on again has not pinned it; a link's
+   * values, read in the constructor, stay explicit). An unknown name or invalid value throws
+   * and changes nothing. Returns the changed names.
    */
   set(patch) {
     for (const [name, value] of Object.entries(patch)) {
@@ -51,7 +62,8 @@ export class Store {
     }
     return this.update(() => {
       for (const [name, value] of Object.entries(patch)) {
-        if (value === undefined || value === null) delete this.explicit[name];
+        const isDefault = value === undefined || value === null || value === this.defaultOf(name);
+        if (isDefault) delete this.explicit[name];
         else this.explicit[name] = value;
       }
     });
@@ -85,8 +97,8 @@ export class Store {
     const fields = {};
     for (const [name, definition] of Object.entries(this.table)) {
       const value = this.get(name);
-      const fallback = name in this.defaults ? this.defaults[name] : definition.fallback;
-      if (value !== fallback && value !== null) fields[definition.key] = textOf(definition, value);
+      if (value !== this.defaultOf(name) && value !== null)
+        fields[definition.key] = textOf(definition, value);
     }
     return fields;
   }

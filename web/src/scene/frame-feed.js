@@ -1,7 +1,8 @@
 // Models and frames from the page → the view and the output labels. A new architecture
 // rebuilds the network; a model of the same shape (a timeline snapshot) swaps in place and
 // keeps the camera and the pinned card. A frame with a new input propagates through the layers;
-// one that only changes the connections (another N or mode, same input) redraws them in place.
+// one that only changes the connections (another N or mode, same input) redraws them in place;
+// one that changes nothing (same input, settings and model) only refreshes the labels and card.
 
 import { computeLayout, sameShape } from "./layout.js";
 
@@ -19,6 +20,7 @@ export class FrameFeed {
     this.model = null; // {summary, layers: [{weight, bias}]} shown
     this.layout = null; // computeLayout(model.summary): the same layout the view draws
     this.frame = null; // the latest frame
+    this.frameModel = null; // the model the latest frame was shown with
     this.pendingModel = null; // a model that arrived before the view existed
   }
 
@@ -53,14 +55,16 @@ export class FrameFeed {
   }
 
   render(frame) {
-    const previous = this.frame;
+    const previous = this.frameModel === this.model ? this.frame : null; // shown with this model
     this.frame = frame;
     if (!this.view || !this.model) return;
+    this.frameModel = this.model;
     // A blank drawing has no prediction: no percentages, no winner.
     this.labels.show(frame.blank ? null : frame.probabilities, frame.blank ? null : frame.top);
-    if (previous && sameInput(previous, frame) && connectionsChanged(previous, frame)) {
+    const sameAsShown = previous && sameInput(previous, frame);
+    if (sameAsShown && connectionsChanged(previous, frame)) {
       this.view.replaceConnections(frame.connections, frame.settings.mode);
-    } else {
+    } else if (!sameAsShown || !sameSettings(previous, frame)) {
       this.view.pushFrame({
         pixels: frame.input,
         result: frame,
@@ -82,6 +86,11 @@ function sameInput(a, b) {
 
 function connectionsChanged(a, b) {
   return a.settings.topN !== b.settings.topN || a.settings.mode !== b.settings.mode;
+}
+
+function sameSettings(a, b) {
+  const keys = new Set([...Object.keys(a.settings), ...Object.keys(b.settings)]);
+  return [...keys].every((key) => a.settings[key] === b.settings[key]);
 }
 
 /** Whether `frame` has the widths of `summary`'s network (a frame kept across a rebuild). */

@@ -38,7 +38,7 @@ import { webglSupport } from "./webgl-support.js";
  *     sent once per loaded model (the inspection card's weights come from here).
  *   frame = { blank, probabilities, top, labels, activations[], preActivations[], input,
  *     connections: [{ k, indices, values }] per weight layer ([out, k] row-major),
- *     settings: { topN, mode } } — everything one drawing shows under the current settings.
+ *     settings: { topN, mode, mnistStyle } } — everything one drawing shows under the current settings.
  *     A blank frame has top === null and shows no percentages and no winner.
  *
  * @param {HTMLElement} container the scene panel
@@ -130,7 +130,7 @@ export function mountScene(
   }
 
   async function placeCard(neuron) {
-    const position = await view.position(neuron);
+    const position = await view.position(neuron).catch(() => null); // a failed worker: logged there
     if (position) card.placeAwayFrom(position.x, view.size().width);
   }
 

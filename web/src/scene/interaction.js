@@ -1,7 +1,8 @@
 // Which neuron the person is looking at: the pointer hovers (a card) and clicks or taps (a
 // pinned card), Esc or empty space closes; with the view focused, keys move a cursor over the
 // neurons and Enter pins. Picking is asked of the view (answered by the render worker), so it
-// is asynchronous: one hover pick in flight at a time, the latest pointer position wins.
+// is asynchronous: one hover pick in flight at a time, the latest pointer position wins, and
+// an answer about an older network (one rebuilt since the pick was asked) is dropped.
 
 import { firstNeuron, stepCursor } from "./keyboard-nav.js";
 
@@ -29,6 +30,7 @@ export class Interaction {
     this.dismissed = null; // the hovered neuron whose card Esc closed
     this.cursor = null; // the keyboard cursor
     this.cursorShown = false; // its ring is visible (keyboard focus)
+    this.generation = 0; // counts the networks: a pick answer from an older one is dropped
     this.listenForPointer(view.canvas);
     this.listenForKeys(view.canvas);
   }
@@ -42,6 +44,7 @@ export class Interaction {
 
   /** A new network: nothing is pinned or hovered; the cursor goes back to the start. */
   reset() {
+    this.generation++;
     this.pinned = null;
     this.hover = null;
     this.dismissed = null;
@@ -75,6 +78,16 @@ export class Interaction {
     if (!this.pinned) this.onChange();
   }
 
+  /**
+   * The neuron under canvas point (x, y), or undefined when the answer is stale (the network
+   * was rebuilt meanwhile); a failed pick counts as no neuron.
+   */
+  async pickAt(x, y) {
+    const generation = this.generation;
+    const neuron = await this.view.pick(x, y).catch(() => null);
+    return generation === this.generation ? neuron : undefined;
+  }
+
   listenForPointer(canvas) {
     const local = (event) => {
       const rect = canvas.getBoundingClientRect();
@@ -89,7 +102,8 @@ export class Interaction {
       const moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
       down = null;
       if (moved > CLICK_SLOP_PX || event.button !== 0) return;
-      const neuron = await this.view.pick(...local(event));
+      const neuron = await this.pickAt(...local(event));
+      if (neuron === undefined) return; // about an older network
       if (neuron) {
         this.cursor = neuron; // the keys go on from the clicked neuron
         this.pin(neuron);
@@ -104,8 +118,8 @@ export class Interaction {
       while (wanted) {
         const at = wanted;
         wanted = null;
-        const neuron = await this.view.pick(...at);
-        if (!wanted && inside) this.setHover(neuron); // else a newer position is on its way
+        const neuron = await this.pickAt(...at);
+        if (neuron !== undefined && !wanted && inside) this.setHover(neuron); // else a newer position is on its way
       }
       picking = false;
     };

@@ -95,3 +95,15 @@ export function sameShape(a, b) {
     same(a.architecture, b.architecture) && same(a.labels, b.labels) && same(a.image_shape, b.image_shape)
   );
 }
+
+/**
+ * The layer of `layout` that holds `neuron` {layer, index}, or null when it has no such
+ * neuron (one from another network, asked about after a rebuild).
+ * @returns {LayerLayout|null}
+ */
+export function layerOf(layout, neuron) {
+  const layer = layout?.layers[neuron?.layer];
+  return layer && Number.isInteger(neuron.index) && neuron.index >= 0 && neuron.index < layer.width
+    ? layer
+    : null;
+}

@@ -2,6 +2,8 @@
 // OffscreenCanvas, or no WebGL in workers). Same surface as worker-view.js, so the panel does
 // not care where the frames are drawn.
 
+import { viewCommands } from "./view-commands.js";
+
 /** The size the drawing buffer follows: the host's CSS size and the screen's pixel ratio. */
 export function measure(host) {
   return { width: host.clientWidth, height: host.clientHeight, pixelRatio: window.devicePixelRatio || 1 };
@@ -25,25 +27,12 @@ export async function createLocalView(host, { software, onRender }) {
     onRender,
   });
   new ResizeObserver(() => scene.resize(measure(host))).observe(host);
-  const call =
-    (method) =>
-    (...args) =>
-      scene[method](...args);
   return {
     thread: "main",
     canvas,
-    setModel: call("setModel"),
-    updateModel: call("updateModel"),
-    pushFrame: call("pushFrame"),
-    setOptions: call("setOptions"),
-    replaceConnections: call("replaceConnections"),
-    setSelection: call("setSelection"),
-    setFocus: call("setFocus"),
-    setHover: call("setHover"),
-    resetView: call("resetView"),
+    ...viewCommands((method, args) => scene[method](...args)),
     pick: async (x, y) => scene.pick(x, y),
-    position: async (neuron) =>
-      scene.layout ? (scene.screenPositions(neuron.layer)[neuron.index] ?? null) : null,
+    position: async (neuron) => scene.position(neuron),
     outputs: () => scene.outputPositions(),
     stats: () => scene.stats(),
     size: () => scene.size,

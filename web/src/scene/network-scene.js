@@ -7,7 +7,7 @@ import * as THREE from "../../vendor/three/three.module.js";
 import { CameraRig } from "./camera-rig.js";
 import { ConnectionField } from "./connections.js";
 import { InputPlane } from "./input-plane.js";
-import { computeLayout, NEURON_RADIUS, OUTPUT_SCALE } from "./layout.js";
+import { computeLayout, layerOf, NEURON_RADIUS, OUTPUT_SCALE } from "./layout.js";
 import { Markers } from "./markers.js";
 import { NeuronField } from "./neuron-field.js";
 import { HEX } from "./palette.js";
@@ -248,14 +248,13 @@ export class NetworkScene {
 
   placeMarkers() {
     const at = (neuron) => {
-      if (!neuron || !this.layout) return null;
-      const p = this.layout.layers[neuron.layer]?.positions;
-      return p ? [p[3 * neuron.index], p[3 * neuron.index + 1], p[3 * neuron.index + 2]] : null;
+      const layer = layerOf(this.layout, neuron);
+      if (!layer) return null;
+      const p = layer.positions;
+      return [p[3 * neuron.index], p[3 * neuron.index + 1], p[3 * neuron.index + 2]];
     };
     const radius = (neuron) =>
-      neuron && this.layout?.layers[neuron.layer].kind === "output"
-        ? NEURON_RADIUS * OUTPUT_SCALE
-        : NEURON_RADIUS;
+      layerOf(this.layout, neuron)?.kind === "output" ? NEURON_RADIUS * OUTPUT_SCALE : NEURON_RADIUS;
     const last = this.layout ? this.layout.layers.length - 1 : 0;
     const winner = this.winner === null ? null : { layer: last, index: this.winner };
     this.markers.place(this.markers.winner, at(winner), radius(winner));
@@ -281,20 +280,28 @@ export class NetworkScene {
   /** Screen positions and radii (CSS pixels, relative to the canvas) of layer `index`. */
   screenPositions(index) {
     const layer = this.layout.layers[index];
+    return Array.from({ length: layer.width }, (_, i) => this.screenPosition(layer, i));
+  }
+
+  /**
+   * The screen position and radius (CSS pixels) of `neuron` {layer, index}: null without a
+   * model or when this network has no such neuron (one asked about before a rebuild).
+   */
+  position(neuron) {
+    const layer = layerOf(this.layout, neuron);
+    return layer ? this.screenPosition(layer, neuron.index) : null;
+  }
+
+  /** {x, y, visible, radius} of neuron `i` of `layer` on the canvas. */
+  screenPosition(layer, i) {
     const { width, height } = this.size;
-    const p = layer.positions;
     const camera = this.rig.camera;
     const focal = height / 2 / Math.tan(THREE.MathUtils.degToRad(camera.fov) / 2);
     const radius = layer.kind === "output" ? NEURON_RADIUS * OUTPUT_SCALE : NEURON_RADIUS;
-    const world = new THREE.Vector3();
-    const positions = [];
-    for (let i = 0; i < layer.width; i++) {
-      world.fromArray(p, 3 * i);
-      const screen = toScreen(camera, world.x, world.y, world.z, width, height);
-      screen.radius = (radius * focal) / Math.max(camera.position.distanceTo(world), 1e-6);
-      positions.push(screen);
-    }
-    return positions;
+    const world = new THREE.Vector3().fromArray(layer.positions, 3 * i);
+    const screen = toScreen(camera, world.x, world.y, world.z, width, height);
+    screen.radius = (radius * focal) / Math.max(camera.position.distanceTo(world), 1e-6);
+    return screen;
   }
 
   resetView() {

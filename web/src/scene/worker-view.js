@@ -1,10 +1,14 @@
 // The scene rendered in a worker (render-worker.js) on an OffscreenCanvas: this main-thread
 // proxy has the same surface as the local view. Commands are posted (fire and forget); picking
 // and screen positions are answered asynchronously; the output labels' places and the counters
-// arrive with every rendered frame, so reading them never waits.
+// arrive with every rendered frame, so reading them never waits (worker-link.js keeps them).
+// After start-up, an error in the worker is logged to the page's console and fails the
+// questions still waiting (they resolve null when only answering them threw).
 
 import { forwardEvents } from "./event-forwarding.js";
 import { measure } from "./local-view.js";
+import { viewCommands } from "./view-commands.js";
+import { WorkerLink } from "./worker-link.js";
 
 /**
  * What the panel drives, wherever the frames are drawn.
@@ -48,60 +52,27 @@ export async function createWorkerView(host, { software, onRender }) {
     throw error;
   }
 
-  let sent = 0; // commands posted; a rendered frame says up to which one it shows
-  let latest = {
-    seen: 0,
-    outputs: [],
-    stats: { webgl: true, ready: false, drawCalls: 0, connections: 0, neurons: 0 },
+  const link = new WorkerLink((message) => worker.postMessage(message), { onRender });
+  worker.onmessage = ({ data }) => link.receive(data);
+  worker.onerror = (event) => {
+    event.preventDefault(); // logged by the link, once
+    link.fail(event.message || "an error without a message");
   };
   let size = measure(host);
-  const questions = new Map(); // id → resolve
-  let nextId = 0;
-  worker.onmessage = ({ data }) => {
-    if (data.type === "rendered") {
-      const moved = data.outputs !== null;
-      const stats = { ...latest.stats, ...data.stats }; // keeps the update times when none came
-      latest = { ...data, stats, outputs: moved ? data.outputs : latest.outputs };
-      if (moved) onRender(); // the labels follow the output neurons
-    } else if (data.type === "answer") {
-      questions.get(data.id)?.(data.value);
-      questions.delete(data.id);
-    }
-  };
-  const post = (message) => worker.postMessage(message);
-  const call =
-    (method) =>
-    (...args) =>
-      post({ type: "call", seq: ++sent, method, args });
-  const ask = (question, ...args) =>
-    new Promise((resolve) => {
-      const id = nextId++;
-      questions.set(id, resolve);
-      post({ type: "ask", id, question, args });
-    });
-  forwardEvents(canvas, (fields, target) => post({ type: "event", seq: ++sent, fields, target }));
+  forwardEvents(canvas, (fields, target) => link.command({ type: "event", fields, target }));
   new ResizeObserver(() => {
     size = measure(host);
-    post({ type: "resize", seq: ++sent, size });
+    link.command({ type: "resize", size });
   }).observe(host);
 
   return {
     thread: "worker",
     canvas,
-    setModel: call("setModel"),
-    updateModel: call("updateModel"),
-    pushFrame: call("pushFrame"),
-    setOptions: call("setOptions"),
-    replaceConnections: call("replaceConnections"),
-    setSelection: call("setSelection"),
-    setFocus: call("setFocus"),
-    setHover: call("setHover"),
-    resetView: call("resetView"),
-    pick: (x, y) => ask("pick", x, y),
-    position: (neuron) => ask("position", neuron),
-    outputs: () => latest.outputs,
-    // "animating" until a frame shows every command sent: tests wait for settled frames
-    stats: () => ({ ...latest.stats, animating: latest.stats.animating || latest.seen < sent }),
+    ...viewCommands((method, args) => link.command({ type: "call", method, args })),
+    pick: (x, y) => link.ask("pick", x, y),
+    position: (neuron) => link.ask("position", neuron),
+    outputs: () => link.outputs(),
+    stats: () => link.stats(),
     size: () => ({ width: Math.max(1, size.width), height: Math.max(1, size.height) }),
   };
 }

@@ -1,6 +1,8 @@
 // The top three predictions with bars, right under the drawing grid: on a small screen the
 // full prediction panel is far below, and a person drawing should see the answer.
 
+import { barRow } from "./bar-row.js";
+
 const SHOWN = 3;
 
 export class CompactPrediction {
@@ -10,20 +12,9 @@ export class CompactPrediction {
     this.list = root.querySelector("ol");
     this.labels = [];
     this.rows = Array.from({ length: SHOWN }, (_, rank) => {
-      const item = document.createElement("li");
-      item.dataset.testid = `compact-${rank}`;
-      const name = document.createElement("span");
-      name.className = "label";
-      const track = document.createElement("span");
-      track.className = "track";
-      const fill = document.createElement("span");
-      fill.className = "fill";
-      track.append(fill);
-      const value = document.createElement("span");
-      value.className = "value";
-      item.append(name, track, value);
-      this.list.append(item);
-      return { item, name, fill, value };
+      const row = barRow(`compact-${rank}`);
+      this.list.append(row.item);
+      return row;
     });
     this.showBlank();
   }

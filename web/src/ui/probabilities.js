@@ -1,5 +1,6 @@
 // The probability bars, the top prediction, and a screen-reader text alternative.
 
+import { barRow } from "./bar-row.js";
 import { TEXT } from "./strings.js";
 
 const ANNOUNCE_DELAY_MS = 600; // let a stroke settle before a screen reader speaks
@@ -31,25 +32,13 @@ export class ProbabilityView {
     this.labels = [...labels];
     this.list.replaceChildren();
     this.rows = labels.map((label, index) => {
-      const item = document.createElement("li");
-      item.dataset.testid = `prob-${index}`;
-      item.dataset.p = "0";
-      const name = document.createElement("span");
-      name.className = "label";
-      name.textContent = label;
-      name.title = label;
-      const track = document.createElement("span");
-      track.className = "track";
-      const fill = document.createElement("span");
-      fill.className = "fill";
-      track.append(fill);
-      const value = document.createElement("span");
-      value.className = "value";
-      value.textContent = "–";
-      track.setAttribute("aria-hidden", "true");
-      item.append(name, track, value);
-      this.list.append(item);
-      return { item, fill, value };
+      const row = barRow(`prob-${index}`);
+      row.item.dataset.p = "0";
+      row.name.textContent = label;
+      row.name.title = label;
+      row.value.textContent = "–";
+      this.list.append(row.item);
+      return row;
     });
     this.showBlank();
   }

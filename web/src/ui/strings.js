@@ -6,9 +6,15 @@ import { IMAGE_SHAPE } from "../constants.js";
 
 const [ROWS, COLS] = IMAGE_SHAPE;
 
+/** The words that depend on what the loaded model recognises (DATASETS[name].subject). */
+export const SUBJECT_TEXT = Object.freeze({
+  digit: { drawTitle: "Draw a digit", samplesTitle: "Try a held-out digit" },
+  clothing: { drawTitle: "Draw a piece of clothing", samplesTitle: "Try a held-out example" },
+});
+
 export const TEXT = Object.freeze({
   title: "MNIST MLP Visualizer",
-  drawTitle: "Draw a digit",
+  drawTitle: SUBJECT_TEXT.digit.drawTitle, // the page's words until a model names its subject
   drawHint: "Left button draws · right button erases · touch and pen draw · Ctrl+Z undoes",
   gridLabel: `${ROWS} by ${COLS} drawing grid. Arrow keys move the cursor, Space draws, Delete erases, Ctrl+Z undoes.`,
   clear: "Clear",
@@ -20,7 +26,7 @@ export const TEXT = Object.freeze({
   preprocess: "Centre and scale like MNIST",
   networkInputCaption: "What the network sees",
   networkInputLabel: `The ${ROWS} by ${COLS} pixels the network sees`,
-  samplesTitle: "Try a held-out digit",
+  samplesTitle: SUBJECT_TEXT.digit.samplesTitle,
   sampleRandom: "Random",
   sampleLabel: (label) => `Load a held-out example of ${label}`,
   samplesUnavailable: (reason) => `Sample digits are unavailable: ${reason}`,
@@ -47,6 +53,8 @@ export const TEXT = Object.freeze({
   testAccuracy: (accuracy) => `${(accuracy * 100).toFixed(1)}% test accuracy`,
   runtimeFailed: "The runtime could not start",
   dismiss: "Dismiss",
+  linkSettingsIgnored: (keys) =>
+    `Some settings in this link were not valid and were left at their defaults (${keys.join(", ")}).`,
   linkTimelineIgnored: (message) => `The link's timeline position was ignored: ${message}`,
   linkDrawingUnreadable: (message) => `The drawing in this link could not be read: ${message}`,
   stageRuntime: "Python runtime",
@@ -59,12 +67,6 @@ export const TEXT = Object.freeze({
   topPredictions: (items) =>
     `Prediction: ${items[0].label}. ` +
     items.map((item) => `${item.label} ${Math.round(item.p * 100)} percent`).join(", "),
-});
-
-/** The words that depend on what the loaded model recognises (DATASETS[name].subject). */
-export const SUBJECT_TEXT = Object.freeze({
-  digit: { drawTitle: "Draw a digit", samplesTitle: "Try a held-out digit" },
-  clothing: { drawTitle: "Draw a piece of clothing", samplesTitle: "Try a held-out example" },
 });
 
 /** Error and status messages (the runtime worker imports these too). */

@@ -101,7 +101,7 @@ async function boot() {
   }
   stage("weights", "done");
   timings.ready = performance.now();
-  const value = { ...model, constants: call("constants"), warning: firstError };
+  const value = { ...model, warning: firstError };
   post({ id: init.id, type: EVENT.RESPONSE, ok: true, value }, buffersOf(value));
   return call;
 }

@@ -13,6 +13,8 @@ export function el(tag, attributes = {}, children = []) {
       element.addEventListener(name.slice(2), value);
     } else if (name === "text") {
       element.textContent = String(value);
+    } else if (name === "style") {
+      element.style.cssText = String(value); // CSSOM, not an attribute: allowed by the CSP
     } else {
       element.setAttribute(name, value === true ? "" : String(value));
     }
