@@ -28,6 +28,7 @@ BENCHMARKS = {
     "scene": "bench/bench_scene.py",
     "training": "bench/bench_training.py",
     "recognition": "bench/bench_recognition.py",
+    "learning": "bench/bench_learning.py",
 }
 TITLES = {
     "page": "Page (Debian Chromium, headless; cold: fresh contexts, reloads: persistent profile)",
@@ -35,6 +36,7 @@ TITLES = {
     "scene": "3D scene (Three.js, SwiftShader WebGL)",
     "training": "Training (PyTorch, CPU)",
     "recognition": "Recognition (default model, held-out digits)",
+    "learning": "Learning in the page (Pyodide worker, Debian Chromium)",
 }
 
 
@@ -106,6 +108,20 @@ def headlines(results: dict) -> list[str]:
             f"{100 * recognition['shifted_scaled']['raw']:.1f} % raw → "
             f"{100 * recognition['shifted_scaled']['preprocessed']:.1f} % with MNIST-style "
             f"preprocessing (unmodified digits: {100 * recognition['original']['raw']:.1f} %)."
+        )
+    learning = results.get("learning", {})
+    if "epoch_images_per_second" in learning:
+        lines.append(
+            "Training in the page's worker: "
+            f"{learning['epoch_images_per_second']['median']:,.0f} images/s over one epoch of "
+            f"{learning['epoch_images']:,} digits (goal ≥ 3,000), reaching "
+            f"{100 * learning['epoch_held_out_accuracy']['median']:.1f} % held-out (goal ≥ 90 %); "
+            "input → probabilities while it trains: "
+            f"{learning['input_to_probabilities_training_no_webgl_ms']['median']:.1f} ms median "
+            f"without WebGL ({learning['input_to_probabilities_idle_no_webgl_ms']['median']:.1f} "
+            "ms idle, same run; goal ≤ 50 ms), "
+            f"{learning['input_to_probabilities_training_ms']['median']:.1f} ms with the scene on "
+            "SwiftShader."
         )
     return lines
 

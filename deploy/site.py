@@ -31,6 +31,8 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from deploy.learning_data import build_learning_data
+
 PYODIDE_CORE_FILES = (
     "pyodide.mjs",
     "pyodide.asm.js",
@@ -72,6 +74,14 @@ RELEASE_PLACEHOLDER = "__MLPVIS_RELEASE__"
 ENCODINGS = ("br", "gz")
 PRECOMPRESS_SUFFIXES = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".whl", ".bin"}
 PRECOMPRESS_MIN_BYTES = 1024
+
+
+ON_DEMAND_PREFIXES = ("learn/",)  # fetched only when the learning panel opens: not precached
+
+
+def on_demand(name: str) -> bool:
+    """A served file the offline cache leaves out (the learning panel's digits, 5 MB)."""
+    return name.startswith(ON_DEMAND_PREFIXES)
 
 
 class BuildError(RuntimeError):
@@ -402,6 +412,7 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
     exports = source_root / "exports"
     if exports.is_dir():
         shutil.copytree(exports, out_dir / "exports", ignore=shutil.ignore_patterns(".*", "*.md"))
+    build_learning_data(source_root, out_dir, cache_dir, log)
     pyodide_out = out_dir / "vendor" / "pyodide"
     pyodide_out.mkdir(parents=True)
     for name in SHIPPED_CORE_FILES:
@@ -424,7 +435,7 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
             f"vendor/pyodide/{name}": {"from_sha256": digest}
             for name, digest in derived_manifest["from"].items()
         },
-        "offline": [name for name in offline if name != SERVICE_WORKER],
+        "offline": [name for name in offline if name != SERVICE_WORKER and not on_demand(name)],
         "encodings": encodings,
         "files": _hash_tree(out_dir),
     }
@@ -526,6 +537,7 @@ def verify_site(out_dir: Path) -> None:
         f"{name}.{suffix}" for name, found in manifest["encodings"].items() for suffix in found
     }
     served = set(manifest["files"]) - variants - {SERVICE_WORKER}
+    served = {name for name in served if not on_demand(name)}
     if set(manifest["offline"]) != served:
         raise BuildError(
             "the offline list differs from the served files: "

@@ -21,6 +21,7 @@ from .connections import top_incoming
 from .constants import CONNECTION_MODES, IMAGE_SHAPE
 from .export_format import ExportError, Model, parse_export
 from .forward import forward, is_blank
+from .learning import LEARNING_REQUESTS
 from .preprocess import preprocess
 from .samples import read_samples
 
@@ -137,6 +138,7 @@ REQUESTS: dict[str, Callable[..., Any]] = {
     "predict": predict,
     "bench_forward": bench_forward,
     "samples": samples,
+    **LEARNING_REQUESTS,  # training in the page (py_runtime/learning.py)
 }
 """Request name → function. The worker serves exactly these."""
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .constants import BUFFER_DTYPES, BUFFER_KEY
 from .export_format import ExportError
+from .learning import LearningError
 from .samples import SamplesError
 from .worker_api import RequestError, Session, handle
 
@@ -31,7 +32,7 @@ def call(name: str, arguments_json: str, buffers: Any = ()) -> tuple[str, list[n
     try:
         arguments = unpack(json.loads(arguments_json), list(buffers))
         value = handle(session, name, arguments)
-    except (ExportError, RequestError, SamplesError) as error:
+    except (ExportError, RequestError, SamplesError, LearningError) as error:
         return json.dumps({"ok": False, "error": str(error)}), []
     return pack({"ok": True, "value": value})
 

@@ -32,7 +32,7 @@ def test_quick_benchmarks_run_and_report():
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     results = json.loads((ROOT / "bench" / "out" / "quick" / "results.json").read_text())
     benchmarks = results["benchmarks"]
-    assert set(benchmarks) == {"page", "input", "scene", "training", "recognition"}
+    assert set(benchmarks) == {"page", "input", "scene", "training", "recognition", "learning"}
     assert all("error" not in result for result in benchmarks.values())
     page = benchmarks["page"]
     assert page["cold_ready_s"]["median"] > 0 and page["boot_ratio_to_baseline"] > 0
@@ -42,4 +42,7 @@ def test_quick_benchmarks_run_and_report():
         assert benchmarks["input"][mode]["set_pixels_predict_round_trip_ms"]["median"] > 0
     assert benchmarks["training"]["speedup"] > 0
     assert 0 <= benchmarks["recognition"]["shifted_scaled"]["preprocessed"] <= 1
+    learning = benchmarks["learning"]
+    assert learning["epoch_images_per_second"]["median"] > 0 and learning["epoch_images"] > 0
+    assert learning["input_to_probabilities_training_no_webgl_ms"]["median"] > 0
     assert "Page boot" in completed.stdout

@@ -97,12 +97,15 @@ def test_derived_lock_and_manifest_describe_every_served_file(tmp_path):
         assert not [name for name in archive.namelist() if name.endswith(".py")]
     with zipfile.ZipFile(pyodide / "python_stdlib.zip") as archive:
         assert "json/__init__.pyc" in archive.namelist()
-    # The service worker caches every served file but itself and the compressed variants.
+    # The service worker caches every served file but itself, the compressed variants and the
+    # learning panel's digits (fetched when the panel opens).
     variants = {
         f"{name}.{suffix}" for name, found in manifest["encodings"].items() for suffix in found
     }
     assert {f"vendor/pyodide/{wheel}.br", "vendor/pyodide/pyodide.asm.wasm.gz"} <= variants
-    assert set(manifest["offline"]) == set(manifest["files"]) - variants - {"sw.js"}
+    learning = {name for name in manifest["files"] if name.startswith("learn/")}
+    assert "learn/index.json" in learning and "learn/mnist-train.bin.gz" in learning
+    assert set(manifest["offline"]) == set(manifest["files"]) - variants - {"sw.js"} - learning
     assert manifest["release"] in (out / "sw.js").read_text()
     # A derived file changed after the build is caught.
     (pyodide / wheel).write_bytes(b"tampered")

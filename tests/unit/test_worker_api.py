@@ -38,7 +38,9 @@ def digit() -> np.ndarray:
 
 def test_the_request_table_names_every_request():
     names = {"load", "predict", "bench_forward", "samples"}
-    assert set(REQUESTS) == names
+    learning = {f"learn_{name}" for name in ("data", "train", "fine_tune", "slice", "stop")}
+    learning |= {f"learn_{name}" for name in ("reset", "model", "export", "status")}
+    assert set(REQUESTS) == names | learning
 
 
 def test_load_returns_the_summary_and_every_layers_weights():

@@ -5,6 +5,7 @@
 
 import { RuntimeBridge } from "./bridge.js";
 import { DATASETS } from "./constants.js";
+import { mountLearning } from "./learn/mount.js";
 import { keepOffline } from "./offline.js";
 import { checkPixels } from "./pixels.js";
 import { CALL } from "./protocol.js";
@@ -260,7 +261,25 @@ function plain(frame) {
   };
 }
 
+// Learning in the page: train, teach, fine-tune, export (web/src/learn, web/src/ui/learn-panel.js).
+const learning = mountLearning({
+  bridge,
+  worker,
+  root: byTestId("learn-panel"),
+  ready: booted,
+  pixels: () => grid.pixels,
+  refresh: () => (latestRefresh = refresh()),
+  showWeights: (model) => scene.setModel(model),
+  sourceName: () => store.get("weightsUrl") || DEFAULT_WEIGHTS,
+  opened: () => {
+    store.set({ snapshot: null });
+    timeline.setTimeline([], new URL(document.baseURI));
+    status.hideError();
+  },
+});
+
 window.mlpvis = {
+  ...learning.api,
   ready: booted,
   bridge,
   store,

@@ -14,6 +14,21 @@ export const REQUEST = Object.freeze({
   LOAD_WEIGHTS: "loadWeights", // { url } → { summary, layers }
   TIMINGS: "timings", // {} → { boot stage timings in ms }
   CALL: "call", // { name, args } → the answer of py_runtime.worker_api.REQUESTS[name]
+  LEARN: "learn", // { op: LEARN.*, ... } → web/src/worker/learning.js (training in slices)
+});
+
+/** Operations of a REQUEST.LEARN request (py_runtime/learning.py answers them). */
+export const LEARN = Object.freeze({
+  DATA: "data", // { dataset, trainUrl, heldOutUrl } → { dataset, train, held_out }
+  TRAIN: "train", // { options } → the last progress (LEARN events while it runs)
+  FINE_TUNE: "fineTune", // { pixels: Float32Array, labels, options } → progress with before/after
+  PAUSE: "pause", // → whether a session was paused
+  RESUME: "resume",
+  STOP: "stop", // → the progress (the running TRAIN/FINE_TUNE request resolves too)
+  RESET: "reset", // → { status, model: { summary, layers } } of the loaded model, current again
+  MODEL: "model", // → { summary, layers } of the current model (its weights change while training)
+  EXPORT: "export", // { source } → the current model as export JSON text
+  STATUS: "status", // → { dataset, has_data, session, changed, progress, running, paused }
 });
 
 /** The requests py_runtime.worker_api serves (REQUEST.CALL's `name`). */
@@ -21,12 +36,14 @@ export const CALL = Object.freeze({
   PREDICT: "predict", // { pixels, mnist_style, top_n, mode } → a frame (see docs/protocol.md)
   BENCH_FORWARD: "bench_forward", // { pixels, repeats, mnist_style } → { medianMs, minMs, maxMs }
   SAMPLES: "samples", // { data: Uint8Array } → { rows, cols, labels, images } (sample digits asset)
+  LOAD: "load", // { text } → { summary, layers } (an export read in the page: the file picker)
 });
 
 export const EVENT = Object.freeze({
   RESPONSE: "response",
   STAGE: "stage",
   FATAL: "fatal",
+  LEARN: "learn", // { progress, model? } while training (model: { summary, layers } when it starts)
 });
 
 export const STAGES = Object.freeze(["runtime", "numpy", "weights"]);

@@ -184,3 +184,71 @@ export const SCENE_TEXT = Object.freeze({
   cardWeights: "Incoming weights (blue −, orange +)",
   cardWeightsLabel: "The neuron's incoming weights as an image",
 });
+
+// ---- Learning in the page (web/src/learn, web/src/ui/learn-panel.js) ----
+
+const percent = (value) => (typeof value === "number" ? `${(value * 100).toFixed(1)}%` : "–");
+
+export const LEARN_TEXT = Object.freeze({
+  title: "Train it here · teach it your handwriting",
+  loading: "Fetching the training digits…",
+  loaded: (info) =>
+    `${info.train.toLocaleString("en")} training digits · ${info.held_out.toLocaleString("en")} held-out digits`,
+  unavailable: (reason) => `Learning is unavailable: ${reason}`,
+  size: "Network",
+  sizeLoaded: (architecture) => `as loaded (${architecture.join("→")})`,
+  sizeChoice: (architecture) => architecture.join("→"),
+  epochs: "Epochs",
+  train: "Train from scratch",
+  trainFurther: "Train further",
+  pause: "Pause",
+  resume: "Resume",
+  stop: "Stop",
+  reset: "Back to the loaded model",
+  stats: (p) =>
+    [
+      `Epoch ${p.epoch ?? "–"}/${p.epochs ?? "–"}`,
+      `${(p.images_seen ?? 0).toLocaleString("en")} images`,
+      `${Math.round(p.images_per_second ?? 0).toLocaleString("en")} images/s`,
+      `loss ${typeof p.loss === "number" ? p.loss.toFixed(3) : "–"}`,
+      `held-out ${percent(p.held_out_accuracy)}`,
+    ].join(" · "),
+  fineTuneStats: (p) =>
+    `Fine-tuning: step ${p.steps} of ${p.total_steps} · loss ${typeof p.loss === "number" ? p.loss.toFixed(3) : "–"}`,
+  paused: "paused",
+  chartLabel: "Training chart: loss (orange line) and held-out accuracy (blue dots)",
+  teachTitle: "Teach it your handwriting",
+  teachHint: "Draw, then say what it is. Your examples stay in this browser.",
+  teach: (label) => `This is a ${label}`,
+  teachLabel: (label) => `Add the current drawing as an example of ${label}`,
+  examplesCount: (count) => (count === 1 ? "1 example" : `${count} examples`),
+  deleteExample: (label) => `Delete this example of ${label}`,
+  forget: "Forget all",
+  fineTune: "Fine-tune on my examples",
+  fineTuneResult: (r) =>
+    `Your examples: ${percent(r.before.mine)} → ${percent(r.after.mine)} · ` +
+    `held-out digits: ${percent(r.before.heldOut)} → ${percent(r.after.heldOut)}`,
+  download: "Download model",
+  open: "Open an export…",
+  openHint: "or drop an export file here (read in this browser, nothing is uploaded)",
+  opened: (name) => `Loaded ${name}`,
+  // messages (errors reject the API call and show in the panel)
+  notALabel: (label, labels) =>
+    `${JSON.stringify(label)} is not one of this model's labels (${labels.join(", ")}).`,
+  noFile: "No file was chosen.",
+  emptyFile: (name) => `${name} is empty.`,
+  fileTooLarge: (name, size, limit) => `${name} is ${size} bytes, larger than the ${limit}-byte limit.`,
+  fileRejected: (name, reason) => `Could not load ${name}: ${reason}`,
+  noData: (where, reason) => `This site has no training digits (${where}: ${reason}).`,
+  noDataFor: (dataset) => `This site has no training digits for ${dataset}.`,
+  needsOptions: (call) => `${call}() takes an options object`,
+  noExamples: "There are no examples to fine-tune on: teach it some first.",
+  alreadyRunning: "Training is already running: stop it first.",
+  noModel: "No model is loaded yet.",
+  blankExample: "Draw something first: a blank grid is not an example.",
+  unknownOp: (op) => `unknown learning request ${JSON.stringify(op)}`,
+  dataOtherOrigin: (url) => `The training digits must come from this site, not ${url}.`,
+  dataUnreachable: (reason) => `The training digits could not be fetched (${reason}).`,
+  dataHttp: (status, url) => `The training digits are missing from this site (HTTP ${status} for ${url}).`,
+  openFailed: (message) => `${message}\nThe current model is still loaded.`,
+});

@@ -7,6 +7,7 @@ import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
 import { MAX_EXPORT_BYTES } from "../constants.js";
 import { EVENT, pack, REQUEST, unpack } from "../protocol.js";
 import { MESSAGES } from "../ui/strings.js";
+import { learningRequests } from "./learning.js";
 
 const PYODIDE_URL = new URL("../../vendor/pyodide/", import.meta.url).href;
 const RUNTIME_ZIP_URL = new URL("../../py_runtime.zip", import.meta.url).href;
@@ -21,6 +22,7 @@ const stage = (name, state, detail = "") => {
 
 let resolveInit;
 let loads = Promise.resolve(); // LOAD_WEIGHTS requests, chained
+let learning = null; // the LEARN request handler, made on first use
 const initRequest = new Promise((resolve) => (resolveInit = resolve));
 const runtimeZip = fetchBytes(RUNTIME_ZIP_URL, "the Python runtime (py_runtime.zip)");
 runtimeZip.catch(() => {}); // reported when awaited in boot()
@@ -120,6 +122,11 @@ async function handle(call, request) {
     return [model, buffersOf(model)];
   }
   if (request.type === REQUEST.TIMINGS) return [{ ...timings }, []];
+  if (request.type === REQUEST.LEARN) {
+    learning ??= learningRequests(call, post);
+    const value = await learning(request);
+    return [value, buffersOf(value)];
+  }
   if (request.type === REQUEST.CALL) {
     const value = call(request.name, request.args);
     return [value, buffersOf(value)];

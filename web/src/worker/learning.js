@@ -1,0 +1,138 @@
+// The worker's learning requests: fetch the training digits, and run training or fine-tuning
+// in short slices so that prediction requests are answered between two slices. Python
+// (py_runtime/learning.py, through worker_api's requests) owns every rule; this module only
+// fetches, paces the loop and posts progress.
+
+import { EVENT, LEARN } from "../protocol.js";
+import { LEARN_TEXT as T } from "../ui/strings.js";
+
+const SLICE_SECONDS = 0.015; // a prediction waits at most about this long while training
+
+/**
+ * @param {(name: string, args?: object) => any} call calls a py_runtime.worker_api request
+ * @param {(message: object) => void} post posts a message to the page
+ * @returns {(request: object) => Promise<unknown>} the REQUEST.LEARN handler
+ */
+export function learningRequests(call, post) {
+  const loop = { running: false, paused: false, wake: null };
+
+  /** Slices until the session is done; progress goes to the page as LEARN events. */
+  async function run(first) {
+    loop.running = true;
+    loop.paused = false;
+    let progress = first;
+    try {
+      while (!progress.done) {
+        await nextTask();
+        if (loop.paused) {
+          post({ type: EVENT.LEARN, progress: { ...progress, paused: true } });
+          await new Promise((resolve) => (loop.wake = resolve));
+          continue;
+        }
+        progress = call("learn_slice", { seconds: SLICE_SECONDS });
+        post({ type: EVENT.LEARN, progress });
+      }
+      return progress;
+    } finally {
+      loop.running = false;
+      loop.paused = false;
+    }
+  }
+
+  function wake() {
+    const resolve = loop.wake;
+    loop.wake = null;
+    resolve?.();
+  }
+
+  function refuseWhileRunning() {
+    if (loop.running) throw new Error(T.alreadyRunning);
+  }
+
+  return async function handle(request) {
+    switch (request.op) {
+      case LEARN.DATA: {
+        const [train, heldOut] = await Promise.all([
+          fetchBytes(request.trainUrl),
+          fetchBytes(request.heldOutUrl),
+        ]);
+        return call("learn_data", { dataset: request.dataset, train, held_out: heldOut });
+      }
+      case LEARN.TRAIN: {
+        refuseWhileRunning();
+        const { model, ...first } = call("learn_train", { options: request.options ?? {} });
+        post({ type: EVENT.LEARN, progress: first, model });
+        return run(first);
+      }
+      case LEARN.FINE_TUNE: {
+        refuseWhileRunning();
+        const first = call("learn_fine_tune", {
+          pixels: request.pixels,
+          labels: request.labels,
+          options: request.options ?? {},
+        });
+        post({ type: EVENT.LEARN, progress: first });
+        return run(first);
+      }
+      case LEARN.PAUSE:
+        loop.paused = loop.running;
+        return loop.paused;
+      case LEARN.RESUME:
+        loop.paused = false;
+        wake();
+        return loop.running;
+      case LEARN.STOP: {
+        if (!loop.running) return null;
+        const progress = call("learn_stop");
+        loop.paused = false;
+        wake();
+        return progress;
+      }
+      case LEARN.RESET: {
+        if (loop.running) {
+          call("learn_stop");
+          loop.paused = false;
+          wake();
+          await nextTask();
+        }
+        return call("learn_reset");
+      }
+      case LEARN.MODEL:
+        return call("learn_model");
+      case LEARN.EXPORT:
+        return call("learn_export", { source: request.source ?? "" });
+      case LEARN.STATUS:
+        return { ...call("learn_status"), running: loop.running, paused: loop.paused };
+      default:
+        throw new Error(T.unknownOp(request.op));
+    }
+  };
+}
+
+/** Let queued messages (predictions) run before the next slice: a message task, unclamped. */
+function nextTask() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+async function fetchBytes(url) {
+  if (new URL(url).origin !== self.location.origin) {
+    throw new Error(T.dataOtherOrigin(url));
+  }
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(T.dataUnreachable(error.message));
+  }
+  if (!response.ok) {
+    throw new Error(T.dataHttp(response.status, url));
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
