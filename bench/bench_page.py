@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, SITE, machine, print_table, serve_site, summarize
 from bench.common import write_json as save
 from deploy.site import ensure_vendor
-from tests.support import CHROMIUM, CHROMIUM_ARGS
+from tests.support import CHROMIUM, CHROMIUM_ARGS, RELEASE_CACHED_JS
 
 BASELINE_PAGE = b"""<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <script>
@@ -44,16 +44,6 @@ window.baselineReady = new Promise(
 
 STOCK_PREFIX = "/stock-pyodide/"
 READY_JS = "window.mlpvis.ready.then(() => performance.now())"
-# Resolves once the service worker is active and holds the release (only then is a reload
-# served offline).
-OFFLINE_CACHED_JS = """async () => {
-  const registration = await navigator.serviceWorker.ready;
-  for (;;) {
-    const keys = await caches.keys();
-    if (registration.active.state === "activated" && keys.length === 1) return keys[0];
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}"""
 
 
 class TransferCounter:
@@ -109,7 +99,7 @@ def measure_returning_visits(pw, url: str, reloads: int) -> dict:
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(url)
         first = ready_seconds(page)
-        page.evaluate(OFFLINE_CACHED_JS)
+        page.evaluate(RELEASE_CACHED_JS)  # only then is a reload served offline
         warm, offline = [], []
         for _ in range(reloads):
             page.reload()

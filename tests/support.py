@@ -73,3 +73,15 @@ def poll_function(page, expression: str, arg=None, timeout: float = 30_000, poll
                 f"Timeout {timeout:g} ms exceeded waiting for {expression}"
             )
         time.sleep(polling / 1000)
+
+
+# Resolves to the cache's name once the page's service worker is active and its release
+# cache is the only one (only then is a reload served offline).
+RELEASE_CACHED_JS = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  for (;;) {
+    const keys = await caches.keys();
+    if (registration.active.state === "activated" && keys.length === 1) return keys[0];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}"""

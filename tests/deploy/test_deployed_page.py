@@ -10,8 +10,7 @@ import pytest
 
 from py_runtime.samples import read_samples
 from tests.conftest import VIEWPORT
-from tests.e2e.test_offline import RELEASE_CACHED_JS
-from tests.support import CSP_WATCH, guard_outside_requests
+from tests.support import CSP_WATCH, RELEASE_CACHED_JS, guard_outside_requests
 
 pytestmark = pytest.mark.e2e
 

@@ -14,18 +14,10 @@ from deploy import site as site_build
 from deploy.serve import static_server
 from py_runtime.samples import read_samples
 from tests.conftest import VIEWPORT
+from tests.support import RELEASE_CACHED_JS
 
 from .conftest import BOOT_TIMEOUT_MS, ROOT, SITE
 
-# Resolves once the page's service worker is active and its release cache is the only one.
-RELEASE_CACHED_JS = """async () => {
-  const registration = await navigator.serviceWorker.ready;
-  for (;;) {
-    const keys = await caches.keys();
-    if (registration.active.state === "activated" && keys.length === 1) return keys[0];
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}"""
 # Resolves once a newer service worker is installed and waiting (evaluate, not
 # wait_for_function: the page's CSP refuses the eval that one uses).
 NEW_RELEASE_WAITING_JS = """async () => {
