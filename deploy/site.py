@@ -117,20 +117,29 @@ def vendor_key(source_root: Path) -> str:
 
 def ensure_vendor(source_root: Path, cache_dir: Path) -> Path:
     """Return a verified directory with ``pyodide/`` and ``three/``, assembling it when needed."""
-    target = cache_dir / "vendor" / vendor_key(source_root)
+    return _verified_cache_entry(
+        cache_dir / "vendor" / vendor_key(source_root),
+        "vendor assets",
+        lambda scratch: _assemble_vendor(_node_modules(source_root, cache_dir), scratch, cache_dir),
+        _verify_vendor,
+    )
+
+
+def _verified_cache_entry(target: Path, what: str, make, verify) -> Path:
+    """``target`` when ``verify`` accepts it; else ``make`` the folder in a scratch folder beside
+    it, ``verify`` that and rename it into place (a half-made entry is never left behind)."""
     if target.is_dir():
         try:
-            _verify_vendor(target)
+            verify(target)
             return target
         except BuildError as error:
-            log(f"cached vendor assets rejected ({error}); rebuilding them")
+            log(f"cached {what} rejected ({error}); making them again")
             shutil.rmtree(target)
-    node_modules = _node_modules(source_root, cache_dir)
-    scratch = Path(tempfile.mkdtemp(prefix="vendor-", dir=cache_dir))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f"{target.parent.name}-", dir=target.parent))
     try:
-        _assemble_vendor(node_modules, scratch, cache_dir)
-        _verify_vendor(scratch)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make(scratch)
+        verify(scratch)
         _move_into_place(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -300,23 +309,12 @@ def ensure_derived(vendor: Path, cache_dir: Path) -> Path:
     """A verified folder with the precompiled stdlib zip and NumPy wheel and the lock file
     naming the derived wheel's sha256 (made from ``vendor``, which is verified first)."""
     _verify_vendor(vendor)
-    target = cache_dir / "derived" / derived_key(vendor)
-    if target.is_dir():
-        try:
-            _verify_derived(target)
-            return target
-        except BuildError as error:
-            log(f"cached derived files rejected ({error}); deriving them again")
-            shutil.rmtree(target)
-    scratch = Path(tempfile.mkdtemp(prefix="derived-", dir=cache_dir))
-    try:
-        _derive_vendor(vendor, scratch)
-        _verify_derived(scratch)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _move_into_place(scratch, target)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return target
+    return _verified_cache_entry(
+        cache_dir / "derived" / derived_key(vendor),
+        "derived files",
+        lambda scratch: _derive_vendor(vendor, scratch),
+        _verify_derived,
+    )
 
 
 def _derive_vendor(vendor: Path, out: Path) -> None:
