@@ -26,7 +26,7 @@ import numpy as np
 from py_runtime.samples import encode_samples, read_samples
 
 from .atomic import write_atomically
-from .make_samples import DATASETS, SamplesUnavailableError, read_split, select_test_indices
+from .make_samples import DATASETS, SamplesUnavailableError, read_splits, select_test_indices
 
 TRAIN_COUNT = 8000
 HELD_OUT_PER_CLASS = 100
@@ -76,16 +76,7 @@ def make_learning_data(
     held_out_per_class: int = HELD_OUT_PER_CLASS,
 ) -> dict:
     """Select and write both assets of ``dataset``; returns what was written."""
-    folder, prepare = DATASETS[dataset]
-    raw = Path(data_dir) / folder / "raw"
-    try:
-        train_images, train_labels = read_split(raw, "train")
-        test_images, test_labels = read_split(raw, "t10k")
-    except (OSError, ValueError) as error:
-        raise SamplesUnavailableError(
-            f"{dataset} data could not be read from {raw} ({error}).\n"
-            f"Prepare it offline with:\n  {prepare.format(data_dir=data_dir)}"
-        ) from None
+    (train_images, train_labels), (test_images, test_labels) = read_splits(dataset, data_dir)
     held = select_test_indices(test_images, test_labels, train_images, held_out_per_class)
     chosen = select_training_indices(train_labels, train_count)
     test_bytes = {image.tobytes() for image in test_images}

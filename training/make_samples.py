@@ -69,18 +69,23 @@ def select_test_indices(
     return np.array(chosen, dtype=np.int64)
 
 
-def make_samples(dataset: str, data_dir: str | Path, per_class: int, out: str | Path) -> dict:
-    """Select and write the asset; returns what was done (for the log and the tests)."""
+def read_splits(dataset: str, data_dir: str | Path) -> tuple[tuple, tuple]:
+    """``((train_images, train_labels), (test_images, test_labels))`` of a prepared dataset;
+    ``SamplesUnavailableError`` says how to prepare it when it cannot be read."""
     folder, prepare = DATASETS[dataset]
     raw = Path(data_dir) / folder / "raw"
     try:
-        test_images, test_labels = read_split(raw, "t10k")
-        train_images, _ = read_split(raw, "train")
+        return read_split(raw, "train"), read_split(raw, "t10k")
     except (OSError, ValueError) as error:
         raise SamplesUnavailableError(
             f"{dataset} data could not be read from {raw} ({error}).\n"
             f"Prepare it offline with:\n  {prepare.format(data_dir=data_dir)}"
         ) from None
+
+
+def make_samples(dataset: str, data_dir: str | Path, per_class: int, out: str | Path) -> dict:
+    """Select and write the asset; returns what was done (for the log and the tests)."""
+    (train_images, _), (test_images, test_labels) = read_splits(dataset, data_dir)
     indices = select_test_indices(test_images, test_labels, train_images, per_class)
     size = write_samples(out, test_images[indices], test_labels[indices])
     return {"out": str(out), "bytes": size, "count": len(indices), "test_indices": indices}
