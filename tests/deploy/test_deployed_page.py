@@ -10,6 +10,7 @@ import pytest
 
 from py_runtime.samples import read_samples
 from tests.conftest import VIEWPORT
+from tests.e2e.helpers import predicts_sample
 from tests.support import CSP_WATCH, RELEASE_CACHED_JS, guard_outside_requests
 
 pytestmark = pytest.mark.e2e
@@ -25,12 +26,8 @@ def test_a_pushed_release_runs_in_the_browser(source, server, http_current, page
     page.goto(http_current.base + "/")
     page.wait_for_selector("html[data-runtime='ready']", timeout=90_000)
 
-    images, labels = read_samples((project_root / "exports/samples/mnist.bin").read_bytes())
-    pixels = (images[0].reshape(-1) / 255).tolist()
-    result = page.evaluate(
-        "(p) => window.mlpvis.setPixels(p).then(() => window.mlpvis.predict())", pixels
-    )
-    assert result["label"] == str(labels[0])
+    assert predicts_sample(page, 0)
+    _, labels = read_samples((project_root / "exports/samples/mnist.bin").read_bytes())
     assert page.get_by_test_id("prediction").text_content() == str(labels[0])
     assert outside == [] and errors == []
     # the release's own headers (the page, its worker) hold the policy without a violation
@@ -52,11 +49,6 @@ def test_a_pushed_release_works_offline_after_the_first_visit(
         context.set_offline(True)
         page.reload()
         page.wait_for_selector("html[data-runtime='ready']", timeout=90_000)
-        images, labels = read_samples((project_root / "exports/samples/mnist.bin").read_bytes())
-        pixels = (images[1].reshape(-1) / 255).tolist()
-        result = page.evaluate(
-            "(p) => window.mlpvis.setPixels(p).then(() => window.mlpvis.predict())", pixels
-        )
-        assert result["label"] == str(labels[1])
+        assert predicts_sample(page, 1)
     finally:
         context.close()

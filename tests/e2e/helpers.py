@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from py_runtime.samples import read_samples
+
 GRID = "[data-testid='draw-grid']"
 
 
@@ -42,3 +46,16 @@ def wait_for_no_prediction(page):
     page.wait_for_function(
         "document.querySelector(\"[data-testid='prediction']\").textContent === ''"
     )
+
+
+MNIST_SAMPLES = Path(__file__).resolve().parents[2] / "exports" / "samples" / "mnist.bin"
+
+
+def predicts_sample(page, index: int = 0) -> bool:
+    """Whether the page recognises held-out MNIST digit ``index`` (set through the API)."""
+    images, labels = read_samples(MNIST_SAMPLES.read_bytes())
+    pixels = (images[index].reshape(-1) / 255).tolist()
+    result = page.evaluate(
+        "(p) => window.mlpvis.setPixels(p).then(() => window.mlpvis.predict())", pixels
+    )
+    return result["label"] == str(labels[index])

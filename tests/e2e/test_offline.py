@@ -12,11 +12,11 @@ import pytest
 
 from deploy import site as site_build
 from deploy.serve import static_server
-from py_runtime.samples import read_samples
 from tests.conftest import VIEWPORT
 from tests.support import RELEASE_CACHED_JS
 
 from .conftest import BOOT_TIMEOUT_MS, ROOT, SITE
+from .helpers import predicts_sample
 
 # Resolves once a newer service worker is installed and waiting (evaluate, not
 # wait_for_function: the page's CSP refuses the eval that one uses).
@@ -55,15 +55,6 @@ def wait_ready(page) -> None:
     page.wait_for_selector("html[data-runtime='ready']", timeout=BOOT_TIMEOUT_MS)
 
 
-def predicts_the_first_sample(page) -> bool:
-    images, labels = read_samples((SITE / "exports/samples/mnist.bin").read_bytes())
-    pixels = (images[0].reshape(-1) / 255).tolist()
-    result = page.evaluate(
-        "(p) => window.mlpvis.setPixels(p).then(() => window.mlpvis.predict())", pixels
-    )
-    return result["label"] == str(labels[0])
-
-
 def manifest_of(site: Path) -> dict:
     return json.loads((site / site_build.MANIFEST_NAME).read_text())
 
@@ -78,7 +69,7 @@ def test_after_a_first_visit_a_reload_boots_and_predicts_offline(sw_context, sit
     page.reload()
     wait_ready(page)
     assert page.evaluate("navigator.serviceWorker.controller !== null")
-    assert predicts_the_first_sample(page)
+    assert predicts_sample(page)
     assert page.get_by_test_id("error").is_hidden()
 
 
@@ -136,4 +127,4 @@ def test_a_new_release_replaces_the_cached_one_whole(sw_context, second_release,
         wait_ready(page)
         served = page.evaluate(SERVED_HASHES_JS, second["offline"])
         assert served == {name: second["files"][name] for name in second["offline"]}
-        assert predicts_the_first_sample(page)
+        assert predicts_sample(page)
