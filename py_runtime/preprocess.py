@@ -7,14 +7,20 @@ People draw small, large and off-centre digits; the network was trained on centr
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 INK_THRESHOLD = 0.05
 FIT_BOX = 20
 
 
+@functools.lru_cache(maxsize=1024)
 def resample_matrix(in_size: int, out_size: int) -> np.ndarray:
-    """A ``[out, in]`` matrix resampling one axis with an anti-aliased linear (tent) filter."""
+    """A ``[out, in]`` matrix resampling one axis with an anti-aliased linear (tent) filter.
+
+    Read-only and cached: a drawing asks for the same few sizes stroke after stroke.
+    """
     scale = in_size / out_size
     support = max(scale, 1.0)
     centres = (np.arange(out_size) + 0.5) * scale
@@ -27,7 +33,9 @@ def resample_matrix(in_size: int, out_size: int) -> np.ndarray:
         weights[empty] = 0.0
         weights[empty, nearest] = 1.0
         totals = weights.sum(axis=1, keepdims=True)
-    return weights / totals
+    matrix = weights / totals
+    matrix.flags.writeable = False
+    return matrix
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:

@@ -9,6 +9,7 @@ is derived from it alone). A request that adds a feature is one more entry in ``
 
 from __future__ import annotations
 
+import functools
 import inspect
 import time
 from collections.abc import Callable
@@ -152,13 +153,19 @@ def handle(session: Session, name: str, arguments: dict | None = None) -> Any:
     # Check the arguments against the signature first, so a TypeError raised inside the
     # request (a NumPy bug, say) stays a bug and is not reported as "bad arguments".
     try:
-        inspect.signature(function).bind(session, **arguments)
+        _signature(function).bind(session, **arguments)
     except TypeError as error:
         raise RequestError(f"request {name!r}: {error}") from None
     return function(session, **arguments)
 
 
 # ---------------------------------------------------------------- helpers
+
+
+@functools.cache
+def _signature(function: Callable[..., Any]) -> inspect.Signature:
+    """A request function's signature (worked out once: it costs more than a forward pass)."""
+    return inspect.signature(function)
 
 
 def _pixels(model: Model, pixels: Any) -> np.ndarray:

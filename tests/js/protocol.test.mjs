@@ -38,6 +38,31 @@ test("unpack fills the placeholders of an answer with its buffers", () => {
   assert.equal(answer.value.top, 1);
 });
 
+test("unpack makes typed-array views of an answer's one blob (offset in bytes, length in items)", () => {
+  const blob = new Uint8Array(24);
+  new Float32Array(blob.buffer, 0, 2).set([0.5, 2]);
+  new Int32Array(blob.buffer, 8, 3).set([-1, 7, 9]);
+  const text = JSON.stringify({
+    p: { $buffer: 0, dtype: "float32", offset: 0, length: 2 },
+    i: { $buffer: 0, dtype: "int32", offset: 8, length: 3 },
+    none: { $buffer: 0, dtype: "uint8", offset: 20, length: 0 },
+  });
+  const answer = unpack(text, [blob]);
+  assert.deepEqual(Array.from(answer.p), [0.5, 2]);
+  assert.ok(answer.i instanceof Int32Array);
+  assert.deepEqual(Array.from(answer.i), [-1, 7, 9]);
+  assert.equal(answer.p.buffer, blob.buffer); // views, no copies
+  assert.equal(answer.none.length, 0);
+});
+
+test("unpack refuses views outside their blob, misaligned or of an unknown dtype", () => {
+  const blob = [new Uint8Array(8)];
+  const view = (fields) => JSON.stringify({ a: { $buffer: 0, ...fields } });
+  assert.throws(() => unpack(view({ dtype: "float32", offset: 4, length: 2 }), blob), RangeError);
+  assert.throws(() => unpack(view({ dtype: "int32", offset: 2, length: 1 }), blob), RangeError);
+  assert.throws(() => unpack(view({ dtype: "float64", offset: 0, length: 1 }), blob), /unknown dtype/);
+});
+
 test("unpack of a placeholder without its buffer is an error, not undefined", () => {
   assert.throws(() => unpack('{"a": {"$buffer": 2}}', [new Float32Array(1)]), /names buffer 2 of 1/);
 });

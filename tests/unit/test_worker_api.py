@@ -190,7 +190,9 @@ def test_glue_round_trip_moves_arrays_as_buffers(monkeypatch):
     arguments = {"pixels": {"$buffer": 0, "dtype": "float32"}, "top_n": 2, "mode": "weight"}
     answer, buffers = worker_glue.call("predict", json.dumps(arguments), [digit()])
     decoded = json.loads(answer)
-    assert decoded["value"]["probabilities"] == {"$buffer": 0, "dtype": "float32"}
+    probabilities = decoded["value"]["probabilities"]
+    assert probabilities["$buffer"] == 0 and probabilities["dtype"] == "float32"
+    assert probabilities["length"] == 10 and len(buffers) == 1  # every array in one blob
     frame = worker_glue.unpack(decoded, buffers)["value"]
     assert frame["connections"][0]["indices"].dtype == np.int32
     assert frame["input"].dtype == np.float32 and frame["input"].shape == (784,)
@@ -225,6 +227,41 @@ def test_a_type_error_inside_a_request_is_a_bug_not_bad_arguments(monkeypatch):
         handle(Session(), "broken", {"colour": 1})
     with pytest.raises(RequestError, match="request 'predict': missing a required argument"):
         handle(Session(), "predict", {})
+
+
+def test_glue_pack_puts_every_array_in_one_aligned_blob():
+    value = {
+        "odd": np.arange(3, dtype=np.uint8),
+        "nested": [{"w": np.arange(6, dtype=np.float32).reshape(2, 3)}],
+        "i": np.array([-1, 7], dtype=np.int32),
+        "empty": np.zeros(0, np.float32),
+    }
+    text, buffers = worker_glue.pack(value)
+    placeholders = json.loads(text)
+    assert len(buffers) == 1 and buffers[0].dtype == np.uint8
+    views = [placeholders["odd"], placeholders["nested"][0]["w"], placeholders["i"]]
+    assert [view["offset"] % worker_glue.ALIGN for view in views] == [0, 0, 0]
+    assert [view["length"] for view in views] == [3, 6, 2]
+    decoded = worker_glue.unpack(placeholders, buffers)
+    np.testing.assert_array_equal(decoded["odd"], [0, 1, 2])
+    np.testing.assert_array_equal(decoded["nested"][0]["w"], np.arange(6, dtype=np.float32))
+    assert decoded["i"].dtype == np.int32 and decoded["i"].tolist() == [-1, 7]
+    assert decoded["empty"].size == 0
+
+
+def test_glue_pack_refuses_arrays_the_page_cannot_read():
+    with pytest.raises(TypeError, match="cannot send a float64 array"):
+        worker_glue.pack({"x": np.zeros(2)})
+    with pytest.raises(TypeError, match="cannot send a >f4 array"):
+        worker_glue.pack({"x": np.zeros(2, dtype=">f4")})  # the page reads little-endian
+
+
+def test_glue_unpack_refuses_views_outside_their_buffer():
+    blob = [bytes(16)]
+    for offset, length in [(12, 2), (-4, 1), (2, 1), ("0", 1), (0, True)]:
+        view = {"$buffer": 0, "dtype": "float32", "offset": offset, "length": length}
+        with pytest.raises(RequestError, match="lies outside its buffer"):
+            worker_glue.unpack(view, blob)
 
 
 def test_glue_pack_turns_numpy_scalars_into_plain_values():

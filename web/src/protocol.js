@@ -73,13 +73,24 @@ export function pack(value) {
   return [json, buffers];
 }
 
-/** Decode Python's answer: `json` with `{"$buffer": i}` placeholders filled from `buffers`. */
+const TYPED_ARRAYS = { float32: Float32Array, int32: Int32Array, uint8: Uint8Array };
+
+/**
+ * Decode Python's answer: `json` with placeholders filled from `buffers`. A placeholder is a
+ * whole buffer, `{"$buffer": i}`, or a view of one, `{"$buffer": i, dtype, offset, length}`
+ * (offset in bytes, length in items): py_runtime.worker_glue.pack puts every array of an
+ * answer in one buffer.
+ */
 export function unpack(json, buffers) {
   return JSON.parse(json, (_key, item) => {
     if (item && typeof item === "object" && !Array.isArray(item) && BUFFER_KEY in item) {
       const buffer = buffers[item[BUFFER_KEY]];
       if (!buffer) throw new RangeError(`the answer names buffer ${item[BUFFER_KEY]} of ${buffers.length}`);
-      return buffer;
+      if (item.offset === undefined) return buffer;
+      const TypedArray = TYPED_ARRAYS[item.dtype];
+      if (!TypedArray) throw new TypeError(`the answer names an unknown dtype ${item.dtype}`);
+      // Out of range or misaligned views throw a RangeError here.
+      return new TypedArray(buffer.buffer, buffer.byteOffset + item.offset, item.length);
     }
     return item;
   });

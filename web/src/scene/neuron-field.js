@@ -6,8 +6,11 @@ import { NEURON_RADIUS, OUTPUT_SCALE } from "./layout.js";
 import { writeActivation } from "./palette.js";
 
 export class NeuronField {
-  /** @param {import("./layout.js").LayerLayout[]} layers every layer but the input */
-  constructor(layers) {
+  /**
+   * @param {import("./layout.js").LayerLayout[]} layers every layer but the input
+   * @param {{lowDetail?: boolean}} options `lowDetail`: coarser spheres (a CPU rasteriser)
+   */
+  constructor(layers, { lowDetail = false } = {}) {
     this.layers = layers;
     this.offsets = new Map(); // layer index → first instance
     let count = 0;
@@ -16,7 +19,7 @@ export class NeuronField {
       count += layer.width;
     }
     this.count = count;
-    const geometry = new THREE.SphereGeometry(NEURON_RADIUS, 16, 12);
+    const geometry = new THREE.SphereGeometry(NEURON_RADIUS, ...(lowDetail ? [10, 8] : [16, 12]));
     this.material = new THREE.MeshLambertMaterial({ color: 0xffffff });
     this.mesh = new THREE.InstancedMesh(geometry, this.material, Math.max(1, count));
     this.mesh.count = count;

@@ -21,3 +21,8 @@ export function barRow(testid) {
   item.append(name, track, value);
   return { item, name, fill, value };
 }
+
+/** Show `fraction` (0–1) of the bar's track filled. */
+export function setBar(fill, fraction) {
+  fill.style.transform = `scaleX(${fraction.toFixed(3)})`;
+}

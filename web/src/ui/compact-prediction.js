@@ -1,7 +1,7 @@
 // The top three predictions with bars, right under the drawing grid: on a small screen the
 // full prediction panel is far below, and a person drawing should see the answer.
 
-import { barRow } from "./bar-row.js";
+import { barRow, setBar } from "./bar-row.js";
 
 const SHOWN = 3;
 
@@ -38,7 +38,7 @@ export class CompactPrediction {
       if (!present) return;
       row.item.classList.toggle("top", rank === 0);
       row.name.textContent = frame.labels[index];
-      row.fill.style.width = `${(p[index] * 100).toFixed(1)}%`;
+      setBar(row.fill, p[index]);
       row.value.textContent = `${Math.round(p[index] * 100)}%`;
     });
     this.root.dataset.top = frame.labels[ranked[0]];
@@ -48,7 +48,7 @@ export class CompactPrediction {
     for (const row of this.rows) {
       row.item.classList.remove("top");
       row.name.textContent = "–";
-      row.fill.style.width = "0";
+      setBar(row.fill, 0);
       row.value.textContent = "";
     }
     delete this.root.dataset.top;

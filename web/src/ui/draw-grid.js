@@ -116,6 +116,7 @@ export class DrawGrid {
     this.canvas.setPointerCapture?.(event.pointerId);
     const eraser = event.button === 2 || event.button === 5 || (event.buttons & 32) !== 0;
     const erase = eraser || (this.eraseMode && event.pointerType !== "mouse");
+    this.rect = this.canvas.getBoundingClientRect(); // once per stroke: it forces a layout
     const { x, y } = this.cellPoint(event);
     this.remember();
     this.stroke = { erase, x, y, pointerId: event.pointerId };
@@ -141,7 +142,7 @@ export class DrawGrid {
   }
 
   cellPoint(event) {
-    const rect = this.canvas.getBoundingClientRect();
+    const rect = this.rect;
     return {
       x: ((event.clientX - rect.left) / rect.width) * this.size,
       y: ((event.clientY - rect.top) / rect.height) * this.size,
@@ -158,8 +159,8 @@ export class DrawGrid {
 
   changed() {
     this.dirty = true;
+    this.onChange(this.pixels); // first: the runtime works on the frame while the grid draws
     this.render();
-    this.onChange(this.pixels);
   }
 
   /** Replace every pixel (values are clamped to [0, 1]); undoable. */

@@ -1,6 +1,6 @@
 // The probability bars, the top prediction, and a screen-reader text alternative.
 
-import { barRow } from "./bar-row.js";
+import { barRow, setBar } from "./bar-row.js";
 import { TEXT } from "./strings.js";
 
 const ANNOUNCE_DELAY_MS = 600; // let a stroke settle before a screen reader speaks
@@ -55,7 +55,7 @@ export class ProbabilityView {
       const p = probabilities[index];
       row.item.dataset.p = p.toFixed(6);
       row.item.classList.toggle("top", index === top);
-      row.fill.style.width = `${(p * 100).toFixed(1)}%`;
+      setBar(row.fill, p);
       row.value.textContent = `${(p * 100).toFixed(1)}%`;
     });
     this.prediction.textContent = result.labels[top];
@@ -70,7 +70,7 @@ export class ProbabilityView {
     for (const row of this.rows) {
       row.item.dataset.p = "0";
       row.item.classList.remove("top");
-      row.fill.style.width = "0";
+      setBar(row.fill, 0);
       row.value.textContent = "–";
     }
     this.prediction.textContent = "";

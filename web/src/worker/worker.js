@@ -164,7 +164,7 @@ function callPython(glue, name, args) {
   }
 }
 
-/** Copy a NumPy array (a PyProxy) out into a transferable typed array of its dtype. */
+/** Copy a NumPy array (a PyProxy; an answer's one blob) out into a transferable typed array. */
 function readArray(proxy) {
   const view = proxy.getBuffer();
   try {
@@ -175,13 +175,16 @@ function readArray(proxy) {
   }
 }
 
-/** The ArrayBuffers inside a value (to transfer instead of copying). */
-function buffersOf(value, found = []) {
-  if (ArrayBuffer.isView(value)) found.push(value.buffer);
-  else if (Array.isArray(value)) for (const item of value) buffersOf(item, found);
-  else if (value && typeof value === "object")
-    for (const item of Object.values(value)) buffersOf(item, found);
-  return found;
+/** The ArrayBuffers inside a value, each once (to transfer instead of copying). */
+function buffersOf(value) {
+  const found = new Set();
+  const visit = (item) => {
+    if (ArrayBuffer.isView(item)) found.add(item.buffer);
+    else if (Array.isArray(item)) item.forEach(visit);
+    else if (item && typeof item === "object") Object.values(item).forEach(visit);
+  };
+  visit(value);
+  return [...found];
 }
 
 async function fetchExport(url) {
