@@ -48,6 +48,13 @@ def derive_archive(data: bytes, prefix: str, wheel: bool) -> tuple[bytes, dict]:
                 except (SyntaxError, ValueError):
                     kept_sources.append(name)  # not valid Python 3.12 (test data): left as is
             entries.append((name, content))
+    compiled = sum(1 for name, _ in entries if name.endswith(".pyc"))
+    return write_archive(entries, wheel), {"compiled": compiled, "kept_sources": kept_sources}
+
+
+def write_archive(entries: list[tuple[str, bytes]], wheel: bool) -> bytes:
+    """A reproducible zip of ``(name, content)`` entries, in order: fixed timestamp, stored
+    uncompressed; a wheel gets its ``RECORD`` rewritten to the entries' hashes."""
     if wheel:
         entries = _with_record(entries)
     buffer = io.BytesIO()
@@ -56,8 +63,7 @@ def derive_archive(data: bytes, prefix: str, wheel: bool) -> tuple[bytes, dict]:
             info = zipfile.ZipInfo(name, FIXED_DATE)
             info.external_attr = 0o644 << 16
             out.writestr(info, content)
-    compiled = sum(1 for name, _ in entries if name.endswith(".pyc"))
-    return buffer.getvalue(), {"compiled": compiled, "kept_sources": kept_sources}
+    return buffer.getvalue()
 
 
 def _with_record(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:

@@ -6,8 +6,9 @@ wheel is checked against the sha256 in Pyodide's own ``pyodide-lock.json`` befor
 
 From the verified official files the build then *derives* what the page loads: the stdlib zip,
 the NumPy wheel and ``py_runtime`` with sourceless ``.pyc`` instead of ``.py`` (compiled by
-Pyodide's own CPython under Node, so no boot compiles Python again), a ``pyodide-lock.json``
-with the derived wheel's sha256, ``.br``/``.gz`` beside the large files, and ``sw.js`` (the
+Pyodide's own CPython under Node, so no boot compiles Python again), the NumPy wheel split by
+what the page needs at boot (``deploy/wheel_split.py``), a ``pyodide-lock.json`` with the
+derived wheels' sha256s, ``.br``/``.gz`` beside the large files, and ``sw.js`` (the
 offline cache) stamped with the release id. ``build-manifest.json`` lists every file's sha256.
 
     python -m deploy.site build --out build/site [--source .] [--cache .cache]
@@ -32,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from deploy.learning_data import build_learning_data
+from deploy.wheel_split import ON_DEMAND_PACKAGE, on_demand_lock_entry, split_numpy_wheel
 
 PYODIDE_CORE_FILES = (
     "pyodide.mjs",
@@ -64,6 +66,7 @@ REQUIRED_FILES = (
 RUNTIME_PACKAGE = "py_runtime"
 NODE_SCRIPTS = Path(__file__).resolve().parent / "node"
 PYC_COMPILER = Path(__file__).resolve().parent / "pyc_compile.py"
+WHEEL_SPLIT = Path(__file__).resolve().parent / "wheel_split.py"
 SHIPPED_CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm")
 # Where each derived archive's modules live inside Pyodide (the code objects' file names).
 STDLIB_PREFIX = "/lib/python312.zip/"
@@ -300,7 +303,7 @@ def _verify_vendor(vendor: Path) -> None:
 def derived_key(vendor: Path) -> str:
     """Cache key of the derived files: the verified vendor assets plus the compiler's code."""
     digest = hashlib.sha256(vendor.name.encode())
-    for path in (PYC_COMPILER, NODE_SCRIPTS / "derive_pyc.mjs"):
+    for path in (PYC_COMPILER, WHEEL_SPLIT, NODE_SCRIPTS / "derive_pyc.mjs"):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -327,11 +330,22 @@ def _derive_vendor(vendor: Path, out: Path) -> None:
     ]
     jobs[0]["prefix"], jobs[1]["prefix"] = STDLIB_PREFIX, SITE_PACKAGES_PREFIX
     report = derive_pyc(official, jobs, out)
+    numpy_wheel, extra_wheel, extra_data, left_out = split_numpy_wheel(
+        (out / wheel).read_bytes(), wheel
+    )
+    (out / wheel).write_bytes(numpy_wheel)
+    (out / extra_wheel).write_bytes(extra_data)
     lock = json.loads((official / "pyodide-lock.json").read_text())
-    lock["packages"]["numpy"]["sha256"] = sha256_file(out / wheel)
+    packages = lock["packages"]
+    packages["numpy"]["sha256"] = sha256_file(out / wheel)
+    packages[ON_DEMAND_PACKAGE] = on_demand_lock_entry(
+        packages["numpy"], extra_wheel, sha256_file(out / extra_wheel)
+    )
     (out / "pyodide-lock.json").write_text(json.dumps(lock, separators=(",", ":")))
     manifest = {
         "numpy_wheel": wheel,
+        "on_demand_wheel": extra_wheel,
+        "left_out": left_out,
         "from": {
             name: sha256_file(official / name)
             for name in ("python_stdlib.zip", "pyodide-lock.json", wheel)
@@ -349,8 +363,12 @@ def _verify_derived(derived: Path) -> None:
     manifest = json.loads(manifest_path.read_text())
     _check_hashes(derived, manifest["files"])
     lock = json.loads((derived / "pyodide-lock.json").read_text())
-    if lock["packages"]["numpy"]["sha256"] != manifest["files"][manifest["numpy_wheel"]]:
-        raise BuildError(f"{derived}/pyodide-lock.json does not name the derived wheel's sha256")
+    for package, wheel in (("numpy", "numpy_wheel"), (ON_DEMAND_PACKAGE, "on_demand_wheel")):
+        entry = lock["packages"].get(package, {})
+        if entry.get("sha256") != manifest["files"].get(manifest.get(wheel)):
+            raise BuildError(
+                f"{derived}/pyodide-lock.json does not name the derived {package} wheel's sha256"
+            )
 
 
 def derive_pyc(core: Path, jobs: list[dict], scratch: Path) -> list[dict]:
@@ -523,10 +541,11 @@ def verify_site(out_dir: Path) -> None:
         raise BuildError(f"{manifest_path} is missing")
     manifest = json.loads(manifest_path.read_text())
     _check_hashes(out_dir, manifest["files"])
-    wheel = out_dir / "vendor" / "pyodide" / manifest["numpy_wheel"]
     lock = json.loads((out_dir / "vendor/pyodide/pyodide-lock.json").read_text())
-    if not wheel.is_file() or sha256_file(wheel) != lock["packages"]["numpy"]["sha256"]:
-        raise BuildError(f"{wheel} does not match the sha256 in pyodide-lock.json")
+    for package in ("numpy", ON_DEMAND_PACKAGE):
+        wheel = out_dir / "vendor" / "pyodide" / lock["packages"][package]["file_name"]
+        if not wheel.is_file() or sha256_file(wheel) != lock["packages"][package]["sha256"]:
+            raise BuildError(f"{wheel} does not match the sha256 in pyodide-lock.json")
     unexpected = {str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file()}
     unexpected -= set(manifest["files"]) | {MANIFEST_NAME}
     if unexpected:

@@ -97,6 +97,19 @@ def test_derived_lock_and_manifest_describe_every_served_file(tmp_path):
         assert not [name for name in archive.namelist() if name.endswith(".py")]
     with zipfile.ZipFile(pyodide / "python_stdlib.zip") as archive:
         assert "json/__init__.pyc" in archive.namelist()
+    # NumPy's random libraries are a wheel of their own (installed when the page trains), named
+    # by the lock with its sha256; fft and the test extensions are not shipped at all.
+    extra = lock["packages"]["numpy-random"]
+    assert extra["depends"] == ["numpy"]
+    assert extra["sha256"] == site.sha256_file(pyodide / extra["file_name"])
+    with zipfile.ZipFile(pyodide / wheel) as archive:
+        libraries = [name for name in archive.namelist() if name.endswith(".so")]
+    with zipfile.ZipFile(pyodide / extra["file_name"]) as archive:
+        moved = [name for name in archive.namelist() if name.endswith(".so")]
+    assert "numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so" in libraries
+    assert not [name for name in libraries if "/random/" in name or "/fft/" in name]
+    assert len(moved) == 9 and all(name.startswith("numpy/random/") for name in moved)
+    assert set(manifest["offline"]) >= {f"vendor/pyodide/{extra['file_name']}"}
     # The service worker caches every served file but itself, the compressed variants and the
     # learning panel's digits (fetched when the panel opens).
     variants = {

@@ -73,6 +73,8 @@ export const TEXT = Object.freeze({
 export const MESSAGES = Object.freeze({
   pyodideFailed: (reason) => `The Python runtime (Pyodide) could not start: ${reason}`,
   numpyFailed: (reason) => `NumPy could not be loaded (missing or failed its integrity check): ${reason}`,
+  trainingPackageFailed: (reason) =>
+    `NumPy's random number generators (needed to train) could not be loaded: ${reason}`,
   runtimeImportFailed: (reason) => `The Python runtime could not be imported: ${reason}`,
   defaultFailedToo: (first, reason) => `${first}\nThe default model failed too: ${reason}`,
   unknownRequest: (type) => `unknown request type ${type}`,

@@ -11,9 +11,11 @@ const SLICE_SECONDS = 0.015; // a prediction waits at most about this long while
 /**
  * @param {(name: string, args?: object) => any} call calls a py_runtime.worker_api request
  * @param {(message: object) => void} post posts a message to the page
+ * @param {() => Promise<void>} prepare installs what training needs beyond the boot
+ *   (numpy.random's libraries, deploy/wheel_split.py); awaited before training starts
  * @returns {(request: object) => Promise<unknown>} the REQUEST.LEARN handler
  */
-export function learningRequests(call, post) {
+export function learningRequests(call, post, prepare) {
   const loop = { running: false, paused: false, wake: null };
 
   /** Slices until the session is done; progress goes to the page as LEARN events. */
@@ -60,11 +62,15 @@ export function learningRequests(call, post) {
       }
       case LEARN.TRAIN: {
         refuseWhileRunning();
+        await prepare();
+        refuseWhileRunning();
         const { model, ...first } = call("learn_train", { options: request.options ?? {} });
         post({ type: EVENT.LEARN, progress: first, model });
         return run(first);
       }
       case LEARN.FINE_TUNE: {
+        refuseWhileRunning();
+        await prepare();
         refuseWhileRunning();
         const first = call("learn_fine_tune", {
           pixels: request.pixels,

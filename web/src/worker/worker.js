@@ -12,6 +12,7 @@ import { learningRequests } from "./learning.js";
 const PYODIDE_URL = new URL("../../vendor/pyodide/", import.meta.url).href;
 const RUNTIME_ZIP_URL = new URL("../../py_runtime.zip", import.meta.url).href;
 const RUNTIME_DIR = "/home/pyodide/mlpvis";
+const TRAINING_PACKAGE = "numpy-random"; // deploy/wheel_split.py ON_DEMAND_PACKAGE
 
 const timings = { workerStart: performance.now() };
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -23,6 +24,8 @@ const stage = (name, state, detail = "") => {
 let resolveInit;
 let loads = Promise.resolve(); // LOAD_WEIGHTS requests, chained
 let learning = null; // the LEARN request handler, made on first use
+let trainingPackages = null; // installing numpy.random's libraries (on the first training)
+let booted = null; // the Pyodide instance, once it runs
 const initRequest = new Promise((resolve) => (resolveInit = resolve));
 const runtimeZip = fetchBytes(RUNTIME_ZIP_URL, "the Python runtime (py_runtime.zip)");
 runtimeZip.catch(() => {}); // reported when awaited in boot()
@@ -55,6 +58,7 @@ async function boot() {
   } catch (error) {
     return fatal("runtime", MESSAGES.pyodideFailed(messageOf(error)));
   }
+  booted = pyodide;
   stage("runtime", "done");
 
   stage("numpy", "active");
@@ -106,6 +110,25 @@ async function boot() {
   return call;
 }
 
+/**
+ * numpy.random's libraries: a wheel of their own (deploy/wheel_split.py), so that the boot
+ * does not load them; training needs them. loadPackage checks its sha256 like NumPy's.
+ */
+async function installTrainingPackages() {
+  const pyodide = booted;
+  const errors = [];
+  await pyodide
+    .loadPackage(TRAINING_PACKAGE, {
+      messageCallback: () => {},
+      errorCallback: (message) => errors.push(message),
+    })
+    .catch((error) => errors.push(messageOf(error)));
+  if (!pyodide.loadedPackages[TRAINING_PACKAGE]) {
+    trainingPackages = null; // try again next time
+    throw new Error(MESSAGES.trainingPackageFailed(errors.join(" ") || "unknown reason"));
+  }
+}
+
 function fatal(stageName, message) {
   stage(stageName, "failed", message);
   post({ type: EVENT.FATAL, error: message });
@@ -123,7 +146,7 @@ async function handle(call, request) {
   }
   if (request.type === REQUEST.TIMINGS) return [{ ...timings }, []];
   if (request.type === REQUEST.LEARN) {
-    learning ??= learningRequests(call, post);
+    learning ??= learningRequests(call, post, () => (trainingPackages ??= installTrainingPackages()));
     const value = await learning(request);
     return [value, buffersOf(value)];
   }
