@@ -287,3 +287,21 @@ def test_fashion_model_trains_on_fashion_digits_and_back(open_page):
     assert page.evaluate("window.mlpvis.learningStatus().changed") is False
     mnist = page.evaluate("window.mlpvis.train({epochs: 1, batchSize: 128, seed: 4})")
     assert mnist["heldOutAccuracy"] >= 0.8  # the MNIST digits again, not the clothes
+
+
+def test_a_tampered_training_wheel_refuses_to_train_and_keeps_the_model(open_page, page):
+    # numpy.random's libraries are installed (sha256-checked) only when the page first trains.
+    page.route(
+        "**/numpy_random-*.whl", lambda route: route.fulfill(status=200, body=b"PK tampered")
+    )
+    page = open_page()
+    page.get_by_test_id("sample-4").click()
+    wait_for_prediction(page)
+    before = probabilities(page)
+    error = page.evaluate(
+        "window.mlpvis.train({epochs: 1, seed: 1}).then(() => null, (e) => e.message)"
+    )
+    assert error is not None and "random number generators" in error, error
+    assert page.evaluate("window.mlpvis.learningStatus().changed") is False
+    now = page.evaluate("window.mlpvis.predict()")["probabilities"]
+    assert now == pytest.approx(before, abs=1e-6)
