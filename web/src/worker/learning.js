@@ -12,7 +12,8 @@ const SLICE_SECONDS = 0.015; // a prediction waits at most about this long while
  * @param {(name: string, args?: object) => any} call calls a py_runtime.worker_api request
  * @param {(message: object) => void} post posts a message to the page
  * @param {() => Promise<void>} prepare installs what training needs beyond the boot
- *   (numpy.random's libraries, deploy/wheel_split.py); awaited before training starts
+ *   (numpy.random's libraries, deploy/wheel_split.py): when the digits are fetched, and
+ *   awaited again (at once, after the first time) before training starts
  * @returns {(request: object) => Promise<unknown>} the REQUEST.LEARN handler
  */
 export function learningRequests(call, post, prepare) {
@@ -54,9 +55,11 @@ export function learningRequests(call, post, prepare) {
   return async function handle(request) {
     switch (request.op) {
       case LEARN.DATA: {
+        // The panel opened: install what training needs while the digits download.
         const [train, heldOut] = await Promise.all([
           fetchBytes(request.trainUrl),
           fetchBytes(request.heldOutUrl),
+          prepare(),
         ]);
         return call("learn_data", { dataset: request.dataset, train, held_out: heldOut });
       }
