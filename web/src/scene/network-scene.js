@@ -62,7 +62,10 @@ export class NetworkScene {
     this.scene.add(this.network);
     this.markers = new Markers();
     this.scene.add(this.markers.group);
-    this.rig = new CameraRig(controlsElement, () => this.requestRender());
+    this.rig = new CameraRig(controlsElement, () => {
+      this.viewMoved = true; // the person moves the camera: its frames are never held back
+      this.requestRender();
+    });
     this.userMoved = false;
     this.rig.controls.addEventListener("start", () => (this.userMoved = true));
 
@@ -336,11 +339,12 @@ export class NetworkScene {
   }
 
   renderFrame() {
-    if (this.pacing && this.holdFrame(performance.now())) {
+    if (this.pacing && !this.viewMoved && this.holdFrame(performance.now())) {
       nextFrame(this.renderFrame);
       return;
     }
     this.frameRequested = false;
+    this.viewMoved = false;
     const moving = this.rig.update();
     const busy = this.layout ? this.applyDue(performance.now()) : false;
     this.markers.face(this.rig.camera, this.size.height);
