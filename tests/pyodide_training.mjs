@@ -14,7 +14,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const lock = JSON.parse(readFileSync(`${site}/vendor/pyodide/pyodide-lock.json`, "utf8"));
 
 const pyodide = await loadPyodide({ stdout: () => {}, stderr: (m) => process.stderr.write(`${m}\n`) });
-await pyodide.loadPackage(`${site}/vendor/pyodide/${lock.packages.numpy.file_name}`, { messageCallback: () => {} });
+// NumPy, then numpy.random's libraries (a wheel of their own: deploy/wheel_split.py).
+for (const name of ["numpy", "numpy-random"]) {
+  await pyodide.loadPackage(`${site}/vendor/pyodide/${lock.packages[name].file_name}`, { messageCallback: () => {} });
+}
 pyodide.unpackArchive(new Uint8Array(readFileSync(`${site}/py_runtime.zip`)), "zip", { extractDir: "/home/pyodide/rt" });
 pyodide.FS.writeFile("/home/pyodide/rt/pyodide_training.py", readFileSync(`${here}/pyodide_training.py`));
 pyodide.pyimport("sys").path.insert(0, "/home/pyodide/rt");

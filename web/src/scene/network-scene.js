@@ -6,6 +6,7 @@
 import * as THREE from "../../vendor/three/three.module.js";
 import { CameraRig } from "./camera-rig.js";
 import { ConnectionField } from "./connections.js";
+import { FramePacer } from "./frame-pacing.js";
 import { InputPlane } from "./input-plane.js";
 import { computeLayout, layerOf, NEURON_RADIUS, OUTPUT_SCALE } from "./layout.js";
 import { Markers } from "./markers.js";
@@ -24,8 +25,6 @@ const UPDATE_HISTORY = 400;
  *   mode: "weight"|"contribution"}} Frame
  */
 
-const SOFTWARE_IDLE_FACTOR = 1; // software rendering: idle time between frames ÷ frame time
-
 export class NetworkScene {
   /**
    * Runs on the main thread (an HTMLCanvasElement) or in a worker (an OffscreenCanvas).
@@ -35,16 +34,13 @@ export class NetworkScene {
    *   `controlsElement` receives the pointer and wheel events (the canvas, or a stand-in in a
    *   worker); `onRender` runs after each rendered frame; `software` (a CPU rasteriser) turns
    *   off multisampling, caps the pixel ratio at 1 (which halves the frame time there), draws
-   *   coarser spheres and paces the frames (holdFrame), so that drawing stays responsive
+   *   coarser spheres and paces the frames (frame-pacing.js), so that drawing stays responsive
    */
   constructor({ canvas, controlsElement, size, software = false, onRender = () => {} }) {
     this.onRender = onRender;
     this.maxPixelRatio = software ? 1 : MAX_PIXEL_RATIO;
-    // A CPU rasteriser shares the machine's cores with the page and the runtime: there the
-    // scene leaves the CPU idle between frames for as long as its last frame took.
-    this.pacing = software
-      ? { idleFactor: SOFTWARE_IDLE_FACTOR, renderedAt: -Infinity, costMs: 0, timing: false }
-      : null;
+    // A CPU rasteriser shares the machine's cores with the page and the runtime (frame-pacing.js).
+    this.pacing = software ? new FramePacer({ idleFactor: 1 }) : null;
     this.renderer = new THREE.WebGLRenderer({
       canvas,
       antialias: !software,
@@ -339,7 +335,7 @@ export class NetworkScene {
   }
 
   renderFrame() {
-    if (this.pacing && !this.viewMoved && this.holdFrame(performance.now())) {
+    if (this.pacing && !this.viewMoved && this.pacing.hold(performance.now())) {
       nextFrame(this.renderFrame);
       return;
     }
@@ -348,27 +344,13 @@ export class NetworkScene {
     const moving = this.rig.update();
     const busy = this.layout ? this.applyDue(performance.now()) : false;
     this.markers.face(this.rig.camera, this.size.height);
-    if (this.pacing) this.pacing.renderedAt = performance.now();
+    this.pacing?.rendering(performance.now());
     this.renderer.render(this.scene, this.rig.camera);
-    if (this.pacing) this.pacing.timing = true;
     this.frames++;
     this.drawCalls = this.renderer.info.render.calls;
     if (moving || busy) this.requestRender(); // first, so `stats().animating` tells
+    this.pacing?.rendered(moving || busy);
     this.onRender(this);
-  }
-
-  /**
-   * Software pacing: whether to skip this animation frame. A frame's cost is the time from its
-   * render call to the next animation frame (the rasteriser's work and the read-back that
-   * shows it); the next frame waits until the CPU was idle `idleFactor` times that long.
-   */
-  holdFrame(now) {
-    const pacing = this.pacing;
-    if (pacing.timing) {
-      pacing.costMs = now - pacing.renderedAt;
-      pacing.timing = false;
-    }
-    return now < pacing.renderedAt + pacing.costMs * (1 + pacing.idleFactor);
   }
 
   /** Counters for tests and benchmarks. */
