@@ -364,8 +364,8 @@ def _verify_derived(derived: Path) -> None:
     _check_hashes(derived, manifest["files"])
     lock = json.loads((derived / "pyodide-lock.json").read_text())
     for package, wheel in (("numpy", "numpy_wheel"), (ON_DEMAND_PACKAGE, "on_demand_wheel")):
-        entry = lock["packages"].get(package, {})
-        if entry.get("sha256") != manifest["files"].get(manifest.get(wheel)):
+        digest = lock["packages"].get(package, {}).get("sha256")
+        if digest is None or digest != manifest["files"].get(manifest.get(wheel)):
             raise BuildError(
                 f"{derived}/pyodide-lock.json does not name the derived {package} wheel's sha256"
             )
@@ -543,8 +543,11 @@ def verify_site(out_dir: Path) -> None:
     _check_hashes(out_dir, manifest["files"])
     lock = json.loads((out_dir / "vendor/pyodide/pyodide-lock.json").read_text())
     for package in ("numpy", ON_DEMAND_PACKAGE):
-        wheel = out_dir / "vendor" / "pyodide" / lock["packages"][package]["file_name"]
-        if not wheel.is_file() or sha256_file(wheel) != lock["packages"][package]["sha256"]:
+        entry = lock["packages"].get(package)
+        if entry is None:
+            raise BuildError(f"pyodide-lock.json has no {package} package")
+        wheel = out_dir / "vendor" / "pyodide" / entry["file_name"]
+        if not wheel.is_file() or sha256_file(wheel) != entry["sha256"]:
             raise BuildError(f"{wheel} does not match the sha256 in pyodide-lock.json")
     unexpected = {str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file()}
     unexpected -= set(manifest["files"]) | {MANIFEST_NAME}

@@ -24,7 +24,7 @@ from .learning import LearningError
 from .samples import SamplesError
 from .worker_api import RequestError, Session, handle
 
-DTYPES = {name: np.dtype(name) for name in BUFFER_DTYPES}
+DTYPES = {name: np.dtype(name).newbyteorder("<") for name in BUFFER_DTYPES}  # the page's order
 DTYPE_NAMES = {dtype: name for name, dtype in DTYPES.items()}  # (``dtype.name`` is slow)
 ALIGN = 8  # bytes: every array's offset in the answer blob is a multiple (any dtype's size)
 

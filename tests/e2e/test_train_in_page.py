@@ -290,7 +290,7 @@ def test_fashion_model_trains_on_fashion_digits_and_back(open_page):
 
 
 def test_a_tampered_training_wheel_refuses_to_train_and_keeps_the_model(open_page, page):
-    # numpy.random's libraries are installed (sha256-checked) only when the page first trains.
+    # numpy.random's libraries are installed (sha256-checked) when learning starts.
     page.route(
         "**/numpy_random-*.whl", lambda route: route.fulfill(status=200, body=b"PK tampered")
     )

@@ -3,8 +3,8 @@
 // the pen. After each frame the pacer leaves the CPU idle `idleFactor` times as long as that
 // frame took before it lets the next one render. A frame's cost is the time from its render
 // call to the next animation frame (the rasteriser's work and the read-back that shows it);
-// it is only timed when that next frame was asked for at once, and never counts as more than
-// `maxFrameMs` (a hidden page gets no animation frames at all).
+// it is only timed when that next frame was asked for at once, and a gap longer than
+// `maxFrameMs` is not a frame's cost at all (a hidden page gets no animation frames).
 
 export class FramePacer {
   /** @param {{idleFactor?: number, maxFrameMs?: number}} options */
@@ -29,7 +29,8 @@ export class FramePacer {
   /** Whether the animation frame at `now` should pass without rendering. */
   hold(now) {
     if (this.timing) {
-      this.costMs = Math.min(now - this.renderedAt, this.maxFrameMs);
+      const elapsed = now - this.renderedAt;
+      if (elapsed <= this.maxFrameMs) this.costMs = elapsed; // else keep the last real cost
       this.timing = false;
     }
     return now < this.renderedAt + this.costMs * (1 + this.idleFactor);

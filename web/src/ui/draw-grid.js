@@ -116,7 +116,7 @@ export class DrawGrid {
     this.canvas.setPointerCapture?.(event.pointerId);
     const eraser = event.button === 2 || event.button === 5 || (event.buttons & 32) !== 0;
     const erase = eraser || (this.eraseMode && event.pointerType !== "mouse");
-    this.rect = this.canvas.getBoundingClientRect(); // once per stroke: it forces a layout
+    this.rect = this.canvas.getBoundingClientRect(); // once per event, not per point
     const { x, y } = this.cellPoint(event);
     this.remember();
     this.stroke = { erase, x, y, pointerId: event.pointerId };
@@ -127,6 +127,7 @@ export class DrawGrid {
   move(event) {
     if (!this.stroke || event.pointerId !== this.stroke.pointerId) return;
     event.preventDefault();
+    this.rect = this.canvas.getBoundingClientRect(); // the page may have moved since the last one
     const points = event.getCoalescedEvents?.() ?? [];
     for (const point of points.length ? points : [event]) {
       const { x, y } = this.cellPoint(point);

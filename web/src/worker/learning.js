@@ -12,8 +12,8 @@ const SLICE_SECONDS = 0.015; // a prediction waits at most about this long while
  * @param {(name: string, args?: object) => any} call calls a py_runtime.worker_api request
  * @param {(message: object) => void} post posts a message to the page
  * @param {() => Promise<void>} prepare installs what training needs beyond the boot
- *   (numpy.random's libraries, deploy/wheel_split.py): when the digits are fetched, and
- *   awaited again (at once, after the first time) before training starts
+ *   (numpy.random's libraries, deploy/wheel_split.py): started when the digits are fetched,
+ *   awaited before training or fine-tuning starts (a failed install is tried again then)
  * @returns {(request: object) => Promise<unknown>} the REQUEST.LEARN handler
  */
 export function learningRequests(call, post, prepare) {
@@ -55,11 +55,12 @@ export function learningRequests(call, post, prepare) {
   return async function handle(request) {
     switch (request.op) {
       case LEARN.DATA: {
-        // The panel opened: install what training needs while the digits download.
+        // The panel opened: install what training needs while the digits download (a failure
+        // is reported by the training that needs it, not by the digits).
+        prepare().catch(() => {});
         const [train, heldOut] = await Promise.all([
           fetchBytes(request.trainUrl),
           fetchBytes(request.heldOutUrl),
-          prepare(),
         ]);
         return call("learn_data", { dataset: request.dataset, train, held_out: heldOut });
       }

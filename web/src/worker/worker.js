@@ -24,7 +24,7 @@ const stage = (name, state, detail = "") => {
 let resolveInit;
 let loads = Promise.resolve(); // LOAD_WEIGHTS requests, chained
 let learning = null; // the LEARN request handler, made on first use
-let trainingPackages = null; // installing numpy.random's libraries (on the first training)
+let trainingPackages = null; // installing numpy.random's libraries (when learning starts)
 let booted = null; // the Pyodide instance, once it runs
 const initRequest = new Promise((resolve) => (resolveInit = resolve));
 const runtimeZip = fetchBytes(RUNTIME_ZIP_URL, "the Python runtime (py_runtime.zip)");
