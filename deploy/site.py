@@ -305,6 +305,7 @@ def derived_key(vendor: Path) -> str:
     digest = hashlib.sha256(vendor.name.encode())
     for path in (PYC_COMPILER, WHEEL_SPLIT, NODE_SCRIPTS / "derive_pyc.mjs"):
         digest.update(path.read_bytes())
+    digest.update(ON_DEMAND_PACKAGE.encode())  # the split's package name (py_runtime.constants)
     return digest.hexdigest()[:16]
 
 

@@ -6,8 +6,8 @@ The page's wheel keeps what ``import numpy`` and the prediction path use; ``nump
 nine libraries (training in the page needs them) move to a second wheel, ``numpy-random``,
 which the worker installs when the learning panel starts (and the offline cache keeps);
 ``numpy.fft`` and NumPy's test and SIMD extension modules, which nothing in the page imports,
-are left out. Both wheels are reproducible (same
-input, same bytes) and their sha256s go into the derived lock file.
+are left out. Both wheels are reproducible (same input, same bytes) and their sha256s go into
+the derived lock file.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 import zipfile
 
 from deploy.pyc_compile import write_archive
+from py_runtime.constants import TRAINING_PACKAGE as ON_DEMAND_PACKAGE
 
 # Shared libraries that move to the on-demand wheel (everything else stays in numpy's).
 ON_DEMAND_LIBRARIES = re.compile(r"numpy/random/[^/]+\.so$")
@@ -26,13 +27,12 @@ LEFT_OUT_LIBRARIES = re.compile(
     r"numpy/(fft/[^/]+|_core/_(simd|rational_tests|umath_tests|struct_ufunc_tests"
     r"|operand_flag_tests)\.[^/]+)\.so$"
 )
-ON_DEMAND_PACKAGE = "numpy-random"
 
 
 def split_numpy_wheel(data: bytes, wheel_name: str) -> tuple[bytes, str, bytes, list[str]]:
     """``(numpy wheel, on-demand wheel name, on-demand wheel, left-out paths)`` from the
     derived wheel ``data`` named ``wheel_name`` (``numpy-<version>-<tags>.whl``)."""
-    _, version, tags = _wheel_parts(wheel_name)
+    version, tags = _wheel_version_and_tags(wheel_name)
     kept: list[tuple[str, bytes]] = []
     moved: list[tuple[str, bytes]] = []
     left_out: list[str] = []
@@ -74,8 +74,7 @@ def on_demand_lock_entry(numpy_entry: dict, file_name: str, sha256: str) -> dict
     }
 
 
-def _wheel_parts(wheel_name: str) -> tuple[str, str, str]:
-    """``(project, version, tags)`` of a wheel file name."""
-    stem = wheel_name.removesuffix(".whl")
-    project, version, tags = stem.split("-", 2)
-    return project, version, tags
+def _wheel_version_and_tags(wheel_name: str) -> tuple[str, str]:
+    """``(version, tags)`` of a wheel file name (``project-version-tags.whl``)."""
+    _, version, tags = wheel_name.removesuffix(".whl").split("-", 2)
+    return version, tags

@@ -24,6 +24,9 @@ DATASETS = {
     "fashion-mnist": {"preprocessing": "none", "subject": "clothing"},
 }
 """Per dataset: the preprocessing of exports that name none, and what a drawing shows."""
+TRAINING_PACKAGE = "numpy-random"
+"""The derived wheel of numpy.random's libraries (deploy/wheel_split.py), installed by the
+worker when learning starts: the boot does not load them."""
 
 
 def shared() -> dict:
@@ -37,4 +40,5 @@ def shared() -> dict:
         "DATASETS": DATASETS,
         "BUFFER_KEY": BUFFER_KEY,
         "BUFFER_DTYPES": list(BUFFER_DTYPES),
+        "TRAINING_PACKAGE": TRAINING_PACKAGE,
     }

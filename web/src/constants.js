@@ -9,3 +9,4 @@ export const PREPROCESSING = Object.freeze(["mnist-style", "none"]);
 export const DATASETS = Object.freeze({"mnist": {"preprocessing": "mnist-style", "subject": "digit"}, "fashion-mnist": {"preprocessing": "none", "subject": "clothing"}});
 export const BUFFER_KEY = Object.freeze("$buffer");
 export const BUFFER_DTYPES = Object.freeze(["float32", "int32", "uint8"]);
+export const TRAINING_PACKAGE = Object.freeze("numpy-random");

@@ -4,7 +4,7 @@
 // start overlaps with the page's own setup.
 
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
-import { MAX_EXPORT_BYTES } from "../constants.js";
+import { MAX_EXPORT_BYTES, TRAINING_PACKAGE } from "../constants.js";
 import { EVENT, pack, REQUEST, unpack } from "../protocol.js";
 import { MESSAGES } from "../ui/strings.js";
 import { learningRequests } from "./learning.js";
@@ -12,7 +12,6 @@ import { learningRequests } from "./learning.js";
 const PYODIDE_URL = new URL("../../vendor/pyodide/", import.meta.url).href;
 const RUNTIME_ZIP_URL = new URL("../../py_runtime.zip", import.meta.url).href;
 const RUNTIME_DIR = "/home/pyodide/mlpvis";
-const TRAINING_PACKAGE = "numpy-random"; // deploy/wheel_split.py ON_DEMAND_PACKAGE
 
 const timings = { workerStart: performance.now() };
 const post = (message, transfer = []) => self.postMessage(message, transfer);
