@@ -88,6 +88,13 @@ def draw(page, pixels: list[float]) -> None:
     page.evaluate("pixels => window.mlpvis.setPixels(pixels)", pixels)
 
 
+def pinned_card(page, index: int) -> None:
+    """Wait for the pinned card of output `index`: a hover card may show before the click's pick
+    answers."""
+    card = page.locator(f"[data-testid='scene-card'][data-pinned='true'][data-index='{index}']")
+    card.wait_for(state="visible")
+
+
 def test_scene_renders_with_webgl_and_changes_after_drawing(open_page, probe):
     page = open_scene(open_page)
     canvas = page.locator(SCENE)
@@ -174,8 +181,7 @@ def test_clicking_an_output_neuron_opens_its_card(open_page, probe):
         target = stats(page)["outputs"][index]
         assert target["visible"]
         page.mouse.click(target["x"], target["y"])
-        card.wait_for(state="visible")
-        assert card.get_attribute("data-index") == str(index)
+        pinned_card(page, index)
         assert page.get_by_test_id("scene-card-label").text_content() == labels[index]
         assert labels[index] in page.get_by_test_id("scene-card-title").text_content()
         shown = float(page.get_by_test_id("scene-card-activation").get_attribute("data-value"))
@@ -189,7 +195,7 @@ def test_clicking_an_output_neuron_opens_its_card(open_page, probe):
     # A click on empty space closes a pinned card too.
     target = stats(page)["outputs"][0]
     page.mouse.click(target["x"], target["y"])
-    card.wait_for(state="visible")
+    pinned_card(page, 0)
     box = page.locator(SCENE).bounding_box()
     page.mouse.move(box["x"] + 8, box["y"] + 8)
     page.mouse.click(box["x"] + 8, box["y"] + 8)
@@ -255,8 +261,7 @@ def test_where_a_worker_cannot_render_the_scene_renders_on_the_main_thread(
     target = stats(page)["outputs"][7]
     page.mouse.click(target["x"], target["y"])
     card = page.get_by_test_id("scene-card")
-    card.wait_for(state="visible")
-    assert card.get_attribute("data-index") == "7"
+    pinned_card(page, 7)
     page.keyboard.press("Escape")
     card.wait_for(state="hidden")
     assert probe.console_errors == [] and probe.page_errors == []
@@ -341,8 +346,8 @@ def test_scrubbing_the_timeline_keeps_the_view_and_the_pinned_card(open_page, pr
     index = labels.index("7")
     target = stats(page)["outputs"][index]
     page.mouse.click(target["x"], target["y"])
+    pinned_card(page, index)
     card = page.get_by_test_id("scene-card")
-    card.wait_for(state="visible")
     before = stats(page)
     trained = float(page.get_by_test_id("scene-card-activation").get_attribute("data-value"))
 

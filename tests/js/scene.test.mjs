@@ -218,6 +218,42 @@ test("a click answered after a rebuild does not pin a neuron of the older networ
   ]);
 });
 
+const click = (fire, x) => {
+  fire("pointerdown", { clientX: x, clientY: 5, pointerId: 1 });
+  fire("pointerup", { clientX: x, clientY: 5, pointerId: 1, button: 0 });
+};
+
+test("Esc pressed while a click is being picked opens no card", async () => {
+  const { view, picks, fire } = pickingView();
+  const interaction = new Interaction(view, { layers: () => null, onChange: () => {}, onPlace: () => {} });
+  click(fire, 5);
+  document.dispatchEvent(Object.assign(new Event("keydown"), { key: "Escape" }));
+  picks[0].resolve({ layer: 3, index: 7 });
+  await settle();
+  assert.equal(interaction.pinned, null);
+});
+
+test("of two quick clicks the later one pins, whichever answer comes first", async () => {
+  for (const order of [
+    [0, 1],
+    [1, 0],
+  ]) {
+    const { view, picks, fire } = pickingView();
+    const interaction = new Interaction(view, { layers: () => null, onChange: () => {}, onPlace: () => {} });
+    click(fire, 5);
+    click(fire, 50);
+    const answers = [
+      { layer: 3, index: 7 },
+      { layer: 3, index: 2 },
+    ];
+    for (const i of order) {
+      picks[i].resolve(answers[i]);
+      await settle();
+    }
+    assert.deepEqual(interaction.pinned, { layer: 3, index: 2 }, `answers in order ${order}`);
+  }
+});
+
 test("hover picking goes on after a pick fails", async () => {
   const { view, picks, fire } = pickingView();
   const interaction = new Interaction(view, { layers: () => null, onChange: () => {}, onPlace: () => {} });

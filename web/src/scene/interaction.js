@@ -1,8 +1,9 @@
 // Which neuron the person is looking at: the pointer hovers (a card) and clicks or taps (a
 // pinned card), Esc or empty space closes; with the view focused, keys move a cursor over the
 // neurons and Enter pins. Picking is asked of the view (answered by the render worker), so it
-// is asynchronous: one hover pick in flight at a time, the latest pointer position wins, and
-// an answer about an older network (one rebuilt since the pick was asked) is dropped.
+// is asynchronous: one hover pick in flight at a time, the latest pointer position wins, an
+// answer about an older network (one rebuilt since the pick was asked) is dropped, and so is a
+// click's answer when the person clicked again, pinned, closed or pressed Esc meanwhile.
 
 import { firstNeuron, stepCursor } from "./keyboard-nav.js";
 
@@ -31,6 +32,7 @@ export class Interaction {
     this.cursor = null; // the keyboard cursor
     this.cursorShown = false; // its ring is visible (keyboard focus)
     this.generation = 0; // counts the networks: a pick answer from an older one is dropped
+    this.choices = 0; // counts clicks, pins, unpins and Esc: only the latest one's answer counts
     this.listenForPointer(view.canvas);
     this.listenForKeys(view.canvas);
   }
@@ -56,6 +58,7 @@ export class Interaction {
   }
 
   pin(neuron) {
+    this.choices++;
     this.pinned = neuron;
     this.onPlace(neuron);
     this.view.setSelection(neuron);
@@ -63,6 +66,7 @@ export class Interaction {
   }
 
   unpin() {
+    this.choices++;
     this.pinned = null;
     this.view.setSelection(null);
     this.onChange();
@@ -102,8 +106,10 @@ export class Interaction {
       const moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
       down = null;
       if (moved > CLICK_SLOP_PX || event.button !== 0) return;
+      const choice = ++this.choices;
       const neuron = await this.pickAt(...local(event));
       if (neuron === undefined) return; // about an older network
+      if (choice !== this.choices) return; // a newer click, pin, close or Esc: that one wins
       if (neuron) {
         this.cursor = neuron; // the keys go on from the clicked neuron
         this.pin(neuron);
@@ -135,7 +141,9 @@ export class Interaction {
       this.setHover(null);
     });
     document.addEventListener("keydown", (event) => {
-      if (event.key !== "Escape" || !(this.pinned || this.hover)) return;
+      if (event.key !== "Escape") return;
+      this.choices++; // a click still being picked opens nothing
+      if (!(this.pinned || this.hover)) return;
       this.dismissed = this.hover; // no hover card again until the pointer moves on
       this.unpin();
     });
