@@ -1,13 +1,12 @@
 """Split the derived NumPy wheel by what the page needs at boot.
 
-Pyodide loads (compiles and links) every shared library of a package when it installs it,
-whether or not Python ever imports it: fifteen of NumPy's nineteen cost boot time for nothing.
-The page's wheel keeps what ``import numpy`` and the prediction path use; ``numpy.random``'s
-nine libraries (training in the page needs them) move to a second wheel, ``numpy-random``,
-which the worker installs when the learning panel starts (and the offline cache keeps);
-``numpy.fft`` and NumPy's test and SIMD extension modules, which nothing in the page imports,
-are left out. Both wheels are reproducible (same input, same bytes) and their sha256s go into
-the derived lock file.
+The boot downloads, checks and installs the whole wheel, though the page imports four of
+NumPy's nineteen shared libraries. The page's wheel keeps what ``import numpy`` and the
+prediction path use; ``numpy.random``'s nine libraries (training in the page needs them) move
+to a second wheel, ``numpy-random``, which the worker installs when the learning panel starts
+(and the offline cache keeps); ``numpy.fft`` and NumPy's test and SIMD extension modules,
+which nothing in the page imports, are left out. Both wheels are reproducible (same input,
+same bytes) and their sha256s go into the derived lock file.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import { MAX_EXPORT_BYTES, TRAINING_PACKAGE } from "../constants.js";
 import { EVENT, pack, REQUEST, unpack } from "../protocol.js";
 import { MESSAGES } from "../ui/strings.js";
 import { learningRequests } from "./learning.js";
+import { fetchWheel, installWheel } from "./wheels.js";
 
 const PYODIDE_URL = new URL("../../vendor/pyodide/", import.meta.url).href;
 const RUNTIME_ZIP_URL = new URL("../../py_runtime.zip", import.meta.url).href;
@@ -28,6 +29,12 @@ let booted = null; // the Pyodide instance, once it runs
 const initRequest = new Promise((resolve) => (resolveInit = resolve));
 const runtimeZip = fetchBytes(RUNTIME_ZIP_URL, "the Python runtime (py_runtime.zip)");
 runtimeZip.catch(() => {}); // reported when awaited in boot()
+// The wheels' names and sha256s; NumPy's wheel downloads while Pyodide starts.
+const lock = fetchBytes(`${PYODIDE_URL}pyodide-lock.json`, "pyodide-lock.json").then((bytes) =>
+  JSON.parse(new TextDecoder().decode(bytes)),
+);
+const numpyWheel = lock.then((packages) => fetchWheel(PYODIDE_URL, packages, "numpy"));
+numpyWheel.catch(() => {}); // reported when awaited in boot()
 const python = boot();
 python.catch(() => {});
 
@@ -61,19 +68,10 @@ async function boot() {
   stage("runtime", "done");
 
   stage("numpy", "active");
-  const packageErrors = [];
   try {
-    await pyodide.loadPackage("numpy", {
-      messageCallback: () => {},
-      errorCallback: (message) => packageErrors.push(message),
-    });
+    installWheel(pyodide, (await numpyWheel).bytes, sitePackages(pyodide));
   } catch (error) {
-    packageErrors.push(messageOf(error));
-  }
-  // loadPackage does not reject on a 404 or a failed integrity check: check it ourselves.
-  if (!pyodide.loadedPackages.numpy) {
-    const reason = packageErrors.join(" ") || "unknown reason";
-    return fatal("numpy", MESSAGES.numpyFailed(reason));
+    return fatal("numpy", MESSAGES.numpyFailed(messageOf(error)));
   }
   let glue;
   try {
@@ -111,20 +109,27 @@ async function boot() {
 
 /**
  * numpy.random's libraries: a wheel of their own (deploy/wheel_split.py), so that the boot
- * does not load them; training needs them. loadPackage checks its sha256 like NumPy's.
+ * does not download them; training needs them. Its sha256 is checked like NumPy's.
  */
 async function installTrainingPackages() {
-  const pyodide = booted;
-  const errors = [];
-  await pyodide
-    .loadPackage(TRAINING_PACKAGE, {
-      messageCallback: () => {},
-      errorCallback: (message) => errors.push(message),
-    })
-    .catch((error) => errors.push(messageOf(error)));
-  if (!pyodide.loadedPackages[TRAINING_PACKAGE]) {
+  try {
+    const { bytes } = await fetchWheel(PYODIDE_URL, await lock, TRAINING_PACKAGE);
+    installWheel(booted, bytes, sitePackages(booted));
+  } catch (error) {
     trainingPackages = null; // try again next time
-    throw new Error(MESSAGES.trainingPackageFailed(errors.join(" ") || "unknown reason"));
+    throw new Error(MESSAGES.trainingPackageFailed(messageOf(error)));
+  }
+}
+
+/** The site-packages folder on Python's path (where Pyodide installs packages). */
+function sitePackages(pyodide) {
+  const path = pyodide.pyimport("sys").path;
+  try {
+    const folder = path.toJs().find((entry) => entry.endsWith("/site-packages"));
+    if (!folder) throw new Error("no site-packages folder on sys.path");
+    return folder;
+  } finally {
+    path.destroy();
   }
 }
 
