@@ -35,6 +35,10 @@ const lock = fetchBytes(`${PYODIDE_URL}pyodide-lock.json`, "pyodide-lock.json").
 );
 const numpyWheel = lock.then((packages) => fetchWheel(PYODIDE_URL, packages, "numpy"));
 numpyWheel.catch(() => {}); // reported when awaited in boot()
+// Pyodide's runtime script loads while the page sets up (loadPyodide would load it only once
+// it runs); it sets globalThis._createPyodideModule, which loadPyodide then uses.
+const runtimeScript = import("../../vendor/pyodide/pyodide.asm.js");
+runtimeScript.catch(() => {}); // loadPyodide loads it again, and reports what fails
 const python = boot();
 python.catch(() => {});
 
@@ -60,6 +64,7 @@ async function boot() {
   firstWeights.catch(() => {});
   let pyodide;
   try {
+    await runtimeScript.catch(() => {});
     pyodide = await loadPyodide({ indexURL: PYODIDE_URL, stdout: () => {}, stderr: () => {} });
   } catch (error) {
     return fatal("runtime", MESSAGES.pyodideFailed(messageOf(error)));
