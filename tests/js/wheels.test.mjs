@@ -89,6 +89,7 @@ function fakePyodide() {
   const folders = [];
   const cache = new Map([
     ["/lib/site-packages", "finder"],
+    ["/lib/site-packages/pkg/sub", "a package folder's finder"],
     ["/lib/python312.zip", "zip finder"],
   ]);
   return {
@@ -127,7 +128,7 @@ test("installing writes each file under site-packages, handing over its bytes", 
   const written = pyodide.files.get("/lib/site-packages/pkg/core.so");
   assert.equal(written.data.buffer, bytes.buffer);
   assert.deepEqual(written.options, { canOwn: true });
-  // Python forgets its listing of site-packages (only that folder's).
+  // Python forgets its listings of the folders written to (only those).
   assert.deepEqual([...pyodide.cache.keys()], ["/lib/python312.zip"]);
 });
 

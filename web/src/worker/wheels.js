@@ -5,7 +5,8 @@
 // caches (another ~0.2 s: Python 3.12's zipimporter re-reads the standard library's zip).
 // The build stores every derived wheel uncompressed (deploy/pyc_compile.py; HTTP compresses
 // them on the way), so installing is a walk over the zip's directory that hands each file's
-// bytes to the file system without a copy. The sha256 comes from the page's own
+// bytes to the file system without a copy, then drops Python's cached listings of the folders
+// it wrote to (not every import cache). The sha256 comes from the page's own
 // pyodide-lock.json, as it does for loadPackage. Shared libraries are linked by `import`,
 // when Python first needs them, so a wheel's unused ones cost nothing.
 
@@ -111,15 +112,18 @@ export function installWheel(pyodide, bytes, sitePackages) {
     }
     pyodide.FS.writeFile(path, data, { canOwn: true });
   }
-  forgetListing(pyodide, sitePackages);
+  forgetListings(pyodide, [sitePackages, ...folders]);
   return entries.length;
 }
 
-/** Python caches each sys.path folder's listing: drop site-packages' (only that one). */
-function forgetListing(pyodide, folder) {
+/**
+ * Python caches the listing of each folder it imported from (site-packages, and a package's
+ * folder such as numpy/random, which a second wheel adds files to): drop those of `folders`.
+ */
+function forgetListings(pyodide, folders) {
   const cache = pyodide.pyimport("sys").path_importer_cache;
   try {
-    cache.pop(folder, null)?.destroy?.();
+    for (const folder of folders) cache.pop(folder, null)?.destroy?.();
   } finally {
     cache.destroy();
   }
