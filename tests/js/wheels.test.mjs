@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 
-import { fetchWheel, installWheel, sha256Hex, storedZipEntries } from "../../web/src/worker/wheels.js";
+import { fetchWheel, installWheel, integrityOf, storedZipEntries } from "../../web/src/worker/wheels.js";
 
 /** A zip of `files` ([name, text, method?]); entries are stored unless `method` says else. */
 function zip(files) {
@@ -132,25 +132,35 @@ test("installing writes each file under site-packages, handing over its bytes", 
   assert.deepEqual([...pyodide.cache.keys()], ["/lib/python312.zip"]);
 });
 
-test("a wheel is fetched by the lock's file name and checked against its sha256", async (t) => {
+test("a wheel is fetched by the lock's file name, with its sha256 as the integrity to check", async (t) => {
   const wheel = zip([["pkg/__init__.py", ""]]);
-  const sha256 = createHash("sha256").update(wheel).digest("hex");
-  assert.equal(await sha256Hex(wheel), sha256);
+  const digest = createHash("sha256").update(wheel);
+  const integrity = `sha256-${digest.copy().digest("base64")}`;
+  const sha256 = digest.digest("hex");
+  assert.equal(integrityOf(sha256), integrity);
+  assert.throws(() => integrityOf("abc"), /not a sha256/);
   const lock = { packages: { pkg: { file_name: "pkg-1.0-py3-none-any.whl", sha256 } } };
   const asked = [];
   let body = wheel;
   let status = 200;
-  t.mock.method(globalThis, "fetch", async (url) => {
-    asked.push(String(url));
+  // As a browser does: a body that does not match the integrity is a network error.
+  t.mock.method(globalThis, "fetch", async (url, options) => {
+    asked.push([String(url), options.integrity]);
+    const actual = `sha256-${createHash("sha256").update(body).digest("base64")}`;
+    if (actual !== options.integrity) throw new TypeError("Failed to fetch");
     return new Response(body, { status });
   });
   const fetched = await fetchWheel("http://site/vendor/pyodide/", lock, "pkg");
   assert.deepEqual(fetched.bytes, wheel);
-  assert.deepEqual(asked, ["http://site/vendor/pyodide/pkg-1.0-py3-none-any.whl"]);
+  assert.deepEqual(asked, [["http://site/vendor/pyodide/pkg-1.0-py3-none-any.whl", integrity]]);
 
   body = new Uint8Array(wheel);
   body[10] ^= 0xff;
-  await assert.rejects(fetchWheel("http://site/", lock, "pkg"), /sha256 [0-9a-f]{64} does not match/);
+  await assert.rejects(
+    fetchWheel("http://site/", lock, "pkg"),
+    new RegExp(`pkg-1.0-py3-none-any.whl was not downloaded, or its sha256 is not the ${sha256}`),
+  );
+  body = wheel;
   status = 404;
   await assert.rejects(fetchWheel("http://site/", lock, "pkg"), /pkg-1.0-py3-none-any.whl: HTTP 404/);
   await assert.rejects(fetchWheel("http://site/", lock, "other"), /no package "other"/);

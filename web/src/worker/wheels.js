@@ -6,8 +6,8 @@
 // The build stores every derived wheel uncompressed (deploy/pyc_compile.py; HTTP compresses
 // them on the way), so installing is a walk over the zip's directory that hands each file's
 // bytes to the file system without a copy, then drops Python's cached listings of the folders
-// it wrote to (not every import cache). The sha256 comes from the page's own
-// pyodide-lock.json, as it does for loadPackage. Shared libraries are linked by `import`,
+// it wrote to (not every import cache). The browser checks each wheel against the sha256 in the
+// page's own pyodide-lock.json, as it does for loadPackage. Shared libraries are linked by `import`,
 // when Python first needs them, so a wheel's unused ones cost nothing.
 
 const END_OF_DIRECTORY = 0x06054b50;
@@ -67,29 +67,35 @@ function checkName(name) {
   }
 }
 
-/** Lower-case hex sha256 of `bytes`. */
-export async function sha256Hex(bytes) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+/** The Subresource Integrity string ("sha256-<base64>") of a hex sha256. */
+export function integrityOf(sha256Hex) {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new Error(`not a sha256: ${sha256Hex}`);
+  const bytes = sha256Hex.match(/../g).map((pair) => Number.parseInt(pair, 16));
+  return `sha256-${btoa(String.fromCharCode(...bytes))}`;
 }
 
 /**
- * Fetch package `name`'s wheel as named in `lock` (a pyodide-lock.json) from `indexUrl` and
- * check its sha256 against the lock. Rejects with what went wrong.
+ * Fetch package `name`'s wheel as named in `lock` (a pyodide-lock.json) from `indexUrl`; the
+ * browser checks its sha256 against the lock's (Subresource Integrity, as loadPackage does:
+ * unlike crypto.subtle it works on a plain-http page too). Rejects with what went wrong.
  * @returns {Promise<{fileName: string, bytes: Uint8Array}>}
  */
 export async function fetchWheel(indexUrl, lock, name) {
   const entry = lock.packages?.[name];
   if (!entry) throw new Error(`pyodide-lock.json has no package "${name}"`);
   const fileName = entry.file_name;
-  const response = await fetch(new URL(fileName, indexUrl));
-  if (!response.ok) throw new Error(`${fileName}: HTTP ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const actual = await sha256Hex(bytes);
-  if (actual !== entry.sha256) {
-    throw new Error(`${fileName}: sha256 ${actual} does not match pyodide-lock.json (${entry.sha256})`);
+  let response;
+  try {
+    response = await fetch(new URL(fileName, indexUrl), { integrity: integrityOf(entry.sha256) });
+  } catch (error) {
+    // A body that fails the integrity check is a network error, like a broken connection.
+    const reason = error?.message ?? String(error);
+    throw new Error(
+      `${fileName} was not downloaded, or its sha256 is not the ${entry.sha256} of pyodide-lock.json (${reason})`,
+    );
   }
-  return { fileName, bytes };
+  if (!response.ok) throw new Error(`${fileName}: HTTP ${response.status}`);
+  return { fileName, bytes: new Uint8Array(await response.arrayBuffer()) };
 }
 
 /**
