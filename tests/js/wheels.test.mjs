@@ -150,8 +150,7 @@ test("a wheel is fetched by the lock's file name, with its sha256 as the integri
     if (actual !== options.integrity) throw new TypeError("Failed to fetch");
     return new Response(body, { status });
   });
-  const fetched = await fetchWheel("http://site/vendor/pyodide/", lock, "pkg");
-  assert.deepEqual(fetched.bytes, wheel);
+  assert.deepEqual(await fetchWheel("http://site/vendor/pyodide/", lock, "pkg"), wheel);
   assert.deepEqual(asked, [["http://site/vendor/pyodide/pkg-1.0-py3-none-any.whl", integrity]]);
 
   body = new Uint8Array(wheel);

@@ -6,9 +6,9 @@
 // The build stores every derived wheel uncompressed (deploy/pyc_compile.py; HTTP compresses
 // them on the way), so installing is a walk over the zip's directory that hands each file's
 // bytes to the file system without a copy, then drops Python's cached listings of the folders
-// it wrote to (not every import cache). The browser checks each wheel against the sha256 in the
-// page's own pyodide-lock.json, as it does for loadPackage. Shared libraries are linked by `import`,
-// when Python first needs them, so a wheel's unused ones cost nothing.
+// it wrote to (not every import cache). The browser checks each wheel against the sha256 in
+// the page's own pyodide-lock.json, as it does for loadPackage. Shared libraries are linked by
+// `import`, when Python first needs them, so a wheel's unused ones cost nothing.
 
 const END_OF_DIRECTORY = 0x06054b50;
 const DIRECTORY_ENTRY = 0x02014b50;
@@ -78,7 +78,7 @@ export function integrityOf(sha256Hex) {
  * Fetch package `name`'s wheel as named in `lock` (a pyodide-lock.json) from `indexUrl`; the
  * browser checks its sha256 against the lock's (Subresource Integrity, as loadPackage does:
  * unlike crypto.subtle it works on a plain-http page too). Rejects with what went wrong.
- * @returns {Promise<{fileName: string, bytes: Uint8Array}>}
+ * @returns {Promise<Uint8Array>} the wheel's bytes
  */
 export async function fetchWheel(indexUrl, lock, name) {
   const entry = lock.packages?.[name];
@@ -95,7 +95,7 @@ export async function fetchWheel(indexUrl, lock, name) {
     );
   }
   if (!response.ok) throw new Error(`${fileName}: HTTP ${response.status}`);
-  return { fileName, bytes: new Uint8Array(await response.arrayBuffer()) };
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 /**

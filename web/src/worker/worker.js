@@ -74,7 +74,7 @@ async function boot() {
 
   stage("numpy", "active");
   try {
-    installWheel(pyodide, (await numpyWheel).bytes, sitePackages(pyodide));
+    installWheel(pyodide, await numpyWheel, sitePackages(pyodide));
   } catch (error) {
     return fatal("numpy", MESSAGES.numpyFailed(messageOf(error)));
   }
@@ -118,7 +118,7 @@ async function boot() {
  */
 async function installTrainingPackages() {
   try {
-    const { bytes } = await fetchWheel(PYODIDE_URL, await lock, TRAINING_PACKAGE);
+    const bytes = await fetchWheel(PYODIDE_URL, await lock, TRAINING_PACKAGE);
     installWheel(booted, bytes, sitePackages(booted));
   } catch (error) {
     trainingPackages = null; // try again next time
