@@ -72,7 +72,7 @@ def preprocess(
     width = max(1, min(box, round(crop.shape[1] * scale)))
     fitted = np.clip(resize(crop, height, width), 0.0, 1.0)
     row, col = centre_of_mass(fitted)
-    top = int(np.clip(round(shape[0] / 2 - row), 0, shape[0] - height))
-    left = int(np.clip(round(shape[1] / 2 - col), 0, shape[1] - width))
+    top = min(max(round(shape[0] / 2 - row), 0), shape[0] - height)  # (np.clip costs more
+    left = min(max(round(shape[1] / 2 - col), 0), shape[1] - width)  # than the resize here)
     out[top : top + height, left : left + width] = fitted
     return out.reshape(-1).astype(np.float32)

@@ -97,11 +97,11 @@ def predict(
     return {
         "blank": blank,
         "top": None if blank else int(np.argmax(result.probabilities)),
-        "probabilities": result.probabilities.astype(np.float32),
-        "preActivations": [z.astype(np.float32) for z in result.pre_activations],
-        "activations": [a.astype(np.float32) for a in result.activations[1:]],
-        "input": network_input.astype(np.float32),
-        "normalizedInput": result.activations[0].astype(np.float32),
+        "probabilities": result.probabilities.astype(np.float32, copy=False),
+        "preActivations": [z.astype(np.float32, copy=False) for z in result.pre_activations],
+        "activations": [a.astype(np.float32, copy=False) for a in result.activations[1:]],
+        "input": network_input.astype(np.float32, copy=False),
+        "normalizedInput": result.activations[0].astype(np.float32, copy=False),
         "connections": _connections(session, top_n, mode, result.activations[:-1]),
     }
 

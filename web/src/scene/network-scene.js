@@ -39,8 +39,10 @@ export class NetworkScene {
   constructor({ canvas, controlsElement, size, software = false, onRender = () => {} }) {
     this.onRender = onRender;
     this.maxPixelRatio = software ? 1 : MAX_PIXEL_RATIO;
-    // A CPU rasteriser shares the machine's cores with the page and the runtime (frame-pacing.js).
-    this.pacing = software ? new FramePacer({ idleFactor: 1 }) : null;
+    // A CPU rasteriser shares the machine's cores with the page and the runtime (frame-pacing.js):
+    // the scene takes at most a third of the time, so that the probabilities reach the screen
+    // fast (paired in bench_input on 2 cores: input → painted 23.2 → 19.2 ms against a half).
+    this.pacing = software ? new FramePacer({ idleFactor: 2 }) : null;
     this.renderer = new THREE.WebGLRenderer({
       canvas,
       antialias: !software,

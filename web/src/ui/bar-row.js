@@ -22,7 +22,8 @@ export function barRow(testid) {
   return { item, name, fill, value };
 }
 
-/** Show `fraction` (0–1) of the bar's track filled. */
+/** Show `fraction` (0–1) of the bar's track filled (no style write when it is unchanged). */
 export function setBar(fill, fraction) {
-  fill.style.transform = `scaleX(${fraction.toFixed(3)})`;
+  const transform = `scaleX(${fraction.toFixed(3)})`;
+  if (fill.style.transform !== transform) fill.style.transform = transform;
 }

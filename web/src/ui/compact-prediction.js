@@ -2,6 +2,7 @@
 // full prediction panel is far below, and a person drawing should see the answer.
 
 import { barRow, setBar } from "./bar-row.js";
+import { setText } from "./text-node.js";
 
 const SHOWN = 3;
 
@@ -37,9 +38,9 @@ export class CompactPrediction {
       row.item.hidden = !present;
       if (!present) return;
       row.item.classList.toggle("top", rank === 0);
-      row.name.textContent = frame.labels[index];
+      setText(row.name, frame.labels[index]);
       setBar(row.fill, p[index]);
-      row.value.textContent = `${Math.round(p[index] * 100)}%`;
+      setText(row.value, `${Math.round(p[index] * 100)}%`);
     });
     this.root.dataset.top = frame.labels[ranked[0]];
   }
@@ -47,9 +48,9 @@ export class CompactPrediction {
   showBlank() {
     for (const row of this.rows) {
       row.item.classList.remove("top");
-      row.name.textContent = "–";
+      setText(row.name, "–");
       setBar(row.fill, 0);
-      row.value.textContent = "";
+      setText(row.value, "");
     }
     delete this.root.dataset.top;
   }

@@ -2,6 +2,7 @@
 
 import { barRow, setBar } from "./bar-row.js";
 import { TEXT } from "./strings.js";
+import { setText } from "./text-node.js";
 
 const ANNOUNCE_DELAY_MS = 600; // let a stroke settle before a screen reader speaks
 
@@ -56,9 +57,9 @@ export class ProbabilityView {
       row.item.dataset.p = p.toFixed(6);
       row.item.classList.toggle("top", index === top);
       setBar(row.fill, p);
-      row.value.textContent = `${(p * 100).toFixed(1)}%`;
+      setText(row.value, `${(p * 100).toFixed(1)}%`);
     });
-    this.prediction.textContent = result.labels[top];
+    setText(this.prediction, result.labels[top]);
     this.prediction.dataset.index = String(top);
     const ranked = [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
     this.announce(
@@ -71,9 +72,9 @@ export class ProbabilityView {
       row.item.dataset.p = "0";
       row.item.classList.remove("top");
       setBar(row.fill, 0);
-      row.value.textContent = "–";
+      setText(row.value, "–");
     }
-    this.prediction.textContent = "";
+    setText(this.prediction, "");
     delete this.prediction.dataset.index;
     this.announce(TEXT.noPrediction);
   }

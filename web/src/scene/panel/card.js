@@ -24,6 +24,7 @@ export class InspectionCard {
   }
 
   hide() {
+    if (this.element.hidden && !this.element.firstChild) return; // already hidden: no restyle
     this.element.hidden = true;
     this.element.replaceChildren();
     delete this.element.dataset.layer;

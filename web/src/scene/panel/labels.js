@@ -2,6 +2,7 @@
 // the winner is highlighted. Clicking a label selects its neuron.
 
 import { SCENE_TEXT as T } from "../../ui/strings.js";
+import { setText } from "../../ui/text-node.js";
 import { el } from "./dom.js";
 
 export class OutputLabels {
@@ -48,7 +49,7 @@ export class OutputLabels {
   show(probabilities, winner) {
     this.items.forEach(({ item, value }, index) => {
       item.classList.toggle("winner", index === winner);
-      value.textContent = probabilities ? T.labelProbability(probabilities[index]) : "";
+      setText(value, probabilities ? T.labelProbability(probabilities[index]) : "");
     });
   }
 }
