@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from .helpers import (
+    GRID,
     ink,
+    pixels,
     probabilities,
     stroke,
     wait_for_no_prediction,
@@ -38,6 +40,27 @@ def test_mouse_drawing_changes_probabilities_live(open_page, probe):
     assert max(abs(a - b) for a, b in zip(shown, settled["probabilities"], strict=True)) < 1e-5
     assert page.get_by_test_id("prediction").text_content() == settled["label"]
     assert probe.console_errors == [] and probe.page_errors == []
+
+
+def test_a_stroke_lands_under_the_pen_after_the_grid_moved(open_page):
+    """The grid keeps its measured place between strokes; when something above it appears
+    (here the error banner), the next stroke still lands under the pen. The page is shorter
+    than this window, so the banner does not change the page's size."""
+    page = open_page()
+    page.set_viewport_size({"width": 1280, "height": 2400})
+    stroke(page, [(0.5, 0.5), (0.52, 0.5)])  # the grid has been measured
+    page.get_by_test_id("clear").click()
+    wait_for_no_prediction(page)
+    before = page.locator(GRID).bounding_box()
+    rejected = "window.mlpvis.loadWeights('no-such-export.json').then(() => 'loaded', () => 'no')"
+    assert page.evaluate(rejected) == "no"
+    page.get_by_test_id("error").wait_for()
+    after = page.locator(GRID).bounding_box()
+    assert after["y"] - before["y"] > after["height"] / 28 * 2  # moved by more than two cells
+    stroke(page, [(0.25 + 0.5 / 28, 0.75 + 0.5 / 28)])  # one dot, in the middle of cell (21, 7)
+    drawn = pixels(page)
+    row, col = divmod(max(range(784), key=drawn.__getitem__), 28)
+    assert (row, col) == (21, 7)
 
 
 def test_right_button_erases(open_page):

@@ -30,12 +30,28 @@ export class DrawGrid {
     this.cellContext = this.cells.getContext("2d");
     this.image = this.cellContext.createImageData(size, size);
     this.dirty = true;
+    this.rect = null; // the canvas's client rect; null: measure it at the next pointer event
     this.listen();
     this.render();
   }
 
   listen() {
     const canvas = this.canvas;
+    // Measuring the canvas in a pointer event lays the page out at once when a result changed it
+    // since the last frame (a forced layout, on the way from the pen to the runtime). So the
+    // rect is kept until the canvas may have moved: a scroll, or a change of size of anything
+    // that places it (itself, its ancestors, and the elements before each of them).
+    const forget = () => {
+      this.rect = null;
+    };
+    addEventListener("scroll", forget, { capture: true, passive: true });
+    const resized = new ResizeObserver(forget);
+    for (let node = canvas; node && node !== document.body; node = node.parentElement) {
+      resized.observe(node);
+      for (let before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        resized.observe(before);
+      }
+    }
     canvas.addEventListener("contextmenu", (event) => event.preventDefault());
     canvas.addEventListener("pointerdown", (event) => this.start(event));
     canvas.addEventListener("pointermove", (event) => this.move(event));
@@ -116,7 +132,6 @@ export class DrawGrid {
     this.canvas.setPointerCapture?.(event.pointerId);
     const eraser = event.button === 2 || event.button === 5 || (event.buttons & 32) !== 0;
     const erase = eraser || (this.eraseMode && event.pointerType !== "mouse");
-    this.rect = this.canvas.getBoundingClientRect(); // once per event, not per point
     const { x, y } = this.cellPoint(event);
     this.remember();
     this.stroke = { erase, x, y, pointerId: event.pointerId };
@@ -127,7 +142,6 @@ export class DrawGrid {
   move(event) {
     if (!this.stroke || event.pointerId !== this.stroke.pointerId) return;
     event.preventDefault();
-    this.rect = this.canvas.getBoundingClientRect(); // the page may have moved since the last one
     const points = event.getCoalescedEvents?.() ?? [];
     for (const point of points.length ? points : [event]) {
       const { x, y } = this.cellPoint(point);
@@ -143,6 +157,7 @@ export class DrawGrid {
   }
 
   cellPoint(event) {
+    this.rect ??= this.canvas.getBoundingClientRect();
     const rect = this.rect;
     return {
       x: ((event.clientX - rect.left) / rect.width) * this.size,
