@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from py_runtime import (
     ExportError,
@@ -227,6 +231,47 @@ def test_a_type_error_inside_a_request_is_a_bug_not_bad_arguments(monkeypatch):
         handle(Session(), "broken", {"colour": 1})
     with pytest.raises(RequestError, match="request 'predict': missing a required argument"):
         handle(Session(), "predict", {})
+
+
+def _plain(session, a, b=1): ...
+def _keyword_only(session, *, a, b=1): ...
+def _positional_only(session, a, /, b=1): ...
+def _any_keyword(session, a, **rest): ...
+def _star_args(session, *rest, a=0): ...
+def _optional_positional_any(session, a=0, /, **rest): ...
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    function=st.sampled_from(
+        [
+            _plain,
+            _keyword_only,
+            _positional_only,
+            _any_keyword,
+            _star_args,
+            _optional_positional_any,
+        ]
+    ),
+    names=st.sets(st.sampled_from(["a", "b", "rest", "session", "other"])),
+)
+def test_arguments_are_refused_exactly_when_the_signature_refuses_them(function, names):
+    arguments = {name: 1 for name in names}
+    try:
+        inspect.signature(function).bind(None, **arguments)
+        binds = True
+    except TypeError:
+        binds = False
+    with mock.patch.dict(REQUESTS, {"sample": function}):
+        try:
+            handle(Session(), "sample", arguments)
+            handled = True
+        except RequestError as error:
+            assert str(error).startswith("request 'sample': ")
+            handled = False
+        except TypeError:  # the function refused them itself: only when bind would have
+            handled = True
+    assert handled == binds
 
 
 def test_glue_pack_puts_every_array_in_one_aligned_blob():
