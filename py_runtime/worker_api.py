@@ -154,7 +154,7 @@ def handle(session: Session, name: str, arguments: dict | None = None) -> Any:
     # request (a NumPy bug, say) stays a bug and is not reported as "bad arguments". The
     # names are checked with two set operations; Signature.bind (a tenth of a millisecond in
     # the page, on every frame) only words the refusal.
-    takes = _keywords(function)
+    takes = _keywords(function) if isinstance(arguments, dict) else None
     if takes is None or not takes(arguments.keys()):
         try:
             _signature(function).bind(session, **arguments)
