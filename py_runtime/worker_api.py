@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,7 +173,7 @@ def _signature(function: Callable[..., Any]) -> inspect.Signature:
 
 
 @functools.cache
-def _keywords(function: Callable[..., Any]) -> Callable[[set[str]], bool] | None:
+def _keywords(function: Callable[..., Any]) -> Callable[[Set[str]], bool] | None:
     """A quick test of the keyword names a request function takes after the session (``None``
     when only ``Signature.bind`` can tell: a positional-only parameter)."""
     kind = inspect.Parameter
