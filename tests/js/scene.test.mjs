@@ -76,9 +76,26 @@ test("a blank frame shows no percentages and no winner", () => {
   feed.attach(view);
   feed.setModel({ summary: summary(), layers: [] });
   feed.render(frame());
+  feed.rendered();
   assert.equal(shown.at(-1)[1], 1);
   feed.render(frame({ blank: true, input: [0, 0, 0, 0] }));
+  feed.rendered();
   assert.deepEqual(shown.at(-1), [null, null]);
+});
+
+test("the labels show a frame once the view has drawn it, and only the latest", () => {
+  const { view, shown, labels } = fakes();
+  const feed = new FrameFeed({ labels, onRebuild: () => {}, onChange: () => {} });
+  feed.attach(view);
+  feed.setModel({ summary: summary(), layers: [] });
+  const before = shown.length;
+  feed.render(frame());
+  feed.render(frame({ blank: true, input: [0, 0, 0, 0] }));
+  assert.equal(shown.length, before); // drawn by the view, not yet shown
+  feed.rendered();
+  assert.deepEqual(shown.slice(before), [[null, null]]); // the latest frame, once
+  feed.rendered(); // a frame drawn for another reason (the camera moved): nothing new
+  assert.equal(shown.length, before + 1);
 });
 
 test("a new N with the same input only replaces the connections", () => {
@@ -344,4 +361,14 @@ test("the page logs render-worker errors and rejects the questions waiting when 
   link.fail("out of memory");
   await assert.rejects(waiting, /out of memory/);
   assert.match(logged[1], /out of memory/);
+});
+
+test("every frame the worker draws is reported, with whether its output neurons moved", () => {
+  const reports = [];
+  const link = new WorkerLink(() => {}, { onRender: (moved) => reports.push(moved) });
+  const outputs = [{ x: 1, y: 2, radius: 3, visible: true }];
+  link.receive({ type: "rendered", seen: 0, outputs, stats: {} });
+  link.receive({ type: "rendered", seen: 0, outputs: null, stats: {} }); // the labels need a frame too
+  assert.deepEqual(reports, [true, false]);
+  assert.deepEqual(link.outputs(), outputs); // kept from the frame that moved them
 });

@@ -3,6 +3,8 @@
 // keeps the camera and the pinned card. A frame with a new input propagates through the layers;
 // one that only changes the connections (another N or mode, same input) redraws them in place;
 // one that changes nothing (same input, settings and model) only refreshes the labels and card.
+// The output labels belong to the scene: they show a frame once the view has drawn it, not
+// while the page paints its bars (where their restyle and layout slowed that paint).
 
 import { computeLayout, sameShape } from "./layout.js";
 
@@ -22,6 +24,7 @@ export class FrameFeed {
     this.frame = null; // the latest frame
     this.frameModel = null; // the model the latest frame was shown with
     this.pendingModel = null; // a model that arrived before the view existed
+    this.labelsDue = null; // the frame the labels show once the view has drawn it
   }
 
   /** The view is ready: show what arrived meanwhile. */
@@ -50,6 +53,7 @@ export class FrameFeed {
     this.view.setModel(summary);
     this.onRebuild();
     this.labels.setLabels(summary.labels);
+    this.labelsDue = null; // a frame of the old network, not shown on the new one
     this.labels.show(null, null);
     if (frame && fits(frame, summary)) this.render(frame);
   }
@@ -59,8 +63,7 @@ export class FrameFeed {
     this.frame = frame;
     if (!this.view || !this.model) return;
     this.frameModel = this.model;
-    // A blank drawing has no prediction: no percentages, no winner.
-    this.labels.show(frame.blank ? null : frame.probabilities, frame.blank ? null : frame.top);
+    this.labelsDue = frame;
     const sameAsShown = previous && sameInput(previous, frame);
     if (sameAsShown && connectionsChanged(previous, frame)) {
       this.view.replaceConnections(frame.connections, frame.settings.mode);
@@ -71,8 +74,19 @@ export class FrameFeed {
         connections: frame.connections,
         mode: frame.settings.mode,
       });
+    } else {
+      this.rendered(); // nothing to draw: the labels follow at once
     }
     this.onChange();
+  }
+
+  /** The view drew a frame: the labels show the latest frame it was given. */
+  rendered() {
+    const frame = this.labelsDue;
+    if (!frame) return;
+    this.labelsDue = null;
+    // A blank drawing has no prediction: no percentages, no winner.
+    this.labels.show(frame.blank ? null : frame.probabilities, frame.blank ? null : frame.top);
   }
 }
 

@@ -83,7 +83,9 @@ export function mountScene(
     // machine both would compete with the runtime's boot, so they wait for `startAfter`.
     startAfter
       .catch(() => {})
-      .then(() => createView(canvasHost, { software: support.software, onRender: () => placeLabels() }))
+      .then(() =>
+        createView(canvasHost, { software: support.software, onRender: (moved) => rendered(moved) }),
+      )
       .then((created) => {
         view = created;
         view.canvas.dataset.testid = "scene";
@@ -134,8 +136,10 @@ export function mountScene(
     if (position) card.placeAwayFrom(position.x, view.size().width);
   }
 
-  function placeLabels() {
-    labels.place(view.outputs());
+  /** The view drew a frame: the labels show its values and follow its outputs if they moved. */
+  function rendered(moved) {
+    feed.rendered();
+    if (moved) labels.place(view.outputs());
   }
 
   function lastLayer() {

@@ -12,7 +12,7 @@ export function measure(host) {
 /**
  * Build the scene into `host` on this thread (loads three).
  * @param {HTMLElement} host
- * @param {{software: boolean, onRender: () => void}} options
+ * @param {{software: boolean, onRender: (moved: boolean) => void}} options
  * @returns {Promise<import("./worker-view.js").SceneView>}
  */
 export async function createLocalView(host, { software, onRender }) {
@@ -24,7 +24,7 @@ export async function createLocalView(host, { software, onRender }) {
     controlsElement: canvas,
     size: measure(host),
     software,
-    onRender,
+    onRender: () => onRender(true), // (the places are measured on the same thread: always fresh)
   });
   new ResizeObserver(() => scene.resize(measure(host))).observe(host);
   return {

@@ -6,7 +6,7 @@ import { canRenderInWorker, createWorkerView } from "./worker-view.js";
 
 /**
  * @param {HTMLElement} host the element the canvas fills
- * @param {{software: boolean, onRender: () => void}} options
+ * @param {{software: boolean, onRender: (moved: boolean) => void}} options
  * @returns {Promise<import("./worker-view.js").SceneView>}
  */
 export async function createView(host, options) {

@@ -6,8 +6,9 @@
 export class WorkerLink {
   /**
    * @param {(message: object) => void} post sends a message to the worker
-   * @param {{onRender: () => void, log?: (...args: unknown[]) => void}} hooks `onRender`: the
-   *   output neurons moved (the labels follow them); `log`: where worker errors go (console.error)
+   * @param {{onRender: (moved: boolean) => void, log?: (...args: unknown[]) => void}} hooks
+   *   `onRender`: a frame was drawn, `moved` when its output neurons moved (the labels follow
+   *   them); `log`: where worker errors go (console.error)
    */
   constructor(post, { onRender, log = console.error }) {
     this.post = post;
@@ -43,7 +44,7 @@ export class WorkerLink {
       const moved = data.outputs !== null;
       const stats = { ...this.latest.stats, ...data.stats }; // keeps the update times when none came
       this.latest = { ...data, stats, outputs: moved ? data.outputs : this.latest.outputs };
-      if (moved) this.onRender(); // the labels follow the output neurons
+      this.onRender(moved);
     } else if (data.type === "answer") {
       this.questions.get(data.id)?.resolve(data.value);
       this.questions.delete(data.id);

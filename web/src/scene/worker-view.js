@@ -36,7 +36,7 @@ export function canRenderInWorker() {
  * Start the render worker on a new canvas in `host`; rejects (and leaves `host` as it was)
  * when the worker cannot render, so the caller can fall back to the main thread.
  * @param {HTMLElement} host
- * @param {{software: boolean, onRender: () => void}} options
+ * @param {{software: boolean, onRender: (moved: boolean) => void}} options
  * @returns {Promise<SceneView>}
  */
 export async function createWorkerView(host, { software, onRender }) {
