@@ -24,6 +24,8 @@ export function barRow(testid) {
 
 /** Show `fraction` (0–1) of the bar's track filled (no style write when it is unchanged). */
 export function setBar(fill, fraction) {
-  const transform = `scaleX(${fraction.toFixed(3)})`;
+  // Written as the browser reads it back ("scaleX(0.5)", not "scaleX(0.500)"), so that an
+  // unchanged bar compares equal.
+  const transform = `scaleX(${Number(fraction.toFixed(3))})`;
   if (fill.style.transform !== transform) fill.style.transform = transform;
 }
