@@ -88,7 +88,24 @@ def ready_seconds(page) -> float:
 
 def measure_returning_visits(pw, url: str, reloads: int) -> dict:
     """A persistent profile: a first visit (the service worker caches the release), then warm
-    reloads, then reloads with the network gone."""
+    reloads, then reloads with the network gone. Then the same warm reloads in a profile with
+    service workers blocked: the same files from the HTTP cache, what the offline cache costs."""
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
+        context = pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 900, "height": 640},
+            service_workers="block",
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(url)
+        ready_seconds(page)
+        http_cache = []
+        for _ in range(reloads):
+            page.reload()
+            http_cache.append(ready_seconds(page))
+        context.close()
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
         context = pw.chromium.launch_persistent_context(
             profile,
@@ -113,6 +130,7 @@ def measure_returning_visits(pw, url: str, reloads: int) -> dict:
         "persistent_first_visit_ready_s": first,
         "warm_reload_persistent_ready_s": summarize(warm),
         "offline_reload_ready_s": summarize(offline),
+        "warm_reload_http_cache_ready_s": summarize(http_cache),
     }
 
 
@@ -209,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
             ("reload → ready (fresh context)", results["warm_reload_ready_s"], "s"),
             ("warm reload, persistent profile", results["warm_reload_persistent_ready_s"], "s"),
             ("offline reload → ready", results["offline_reload_ready_s"], "s"),
+            (
+                "warm reload, HTTP cache (no service worker)",
+                results["warm_reload_http_cache_ready_s"],
+                "s",
+            ),
             (
                 "cold visit transfers (encoded / decoded)",
                 "{encoded_bytes} / {decoded_bytes} B".format(
