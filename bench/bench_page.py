@@ -86,19 +86,25 @@ def ready_seconds(page) -> float:
     return page.evaluate(READY_JS) / 1000
 
 
+def open_profile(pw, profile: str, **options):
+    """A browser with a disk-backed profile (it keeps compiled code, unlike new_context());
+    returns the context and its page."""
+    context = pw.chromium.launch_persistent_context(
+        profile,
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 900, "height": 640},
+        **options,
+    )
+    return context, context.pages[0] if context.pages else context.new_page()
+
+
 def measure_returning_visits(pw, url: str, reloads: int) -> dict:
-    """A persistent profile: a first visit (the service worker caches the release), then warm
-    reloads, then reloads with the network gone. Then the same warm reloads in a profile with
-    service workers blocked: the same files from the HTTP cache, what the offline cache costs."""
+    """Warm reloads in a profile with service workers blocked (the same files from the HTTP
+    cache: what the offline cache costs); then a persistent profile: a first visit (the service
+    worker caches the release), warm reloads, and reloads with the network gone."""
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
-        context = pw.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 900, "height": 640},
-            service_workers="block",
-        )
-        page = context.pages[0] if context.pages else context.new_page()
+        context, page = open_profile(pw, profile, service_workers="block")
         page.goto(url)
         ready_seconds(page)
         http_cache = []
@@ -107,13 +113,7 @@ def measure_returning_visits(pw, url: str, reloads: int) -> dict:
             http_cache.append(ready_seconds(page))
         context.close()
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
-        context = pw.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 900, "height": 640},
-        )
-        page = context.pages[0] if context.pages else context.new_page()
+        context, page = open_profile(pw, profile)
         page.goto(url)
         first = ready_seconds(page)
         page.evaluate(RELEASE_CACHED_JS)  # only then is a reload served offline
