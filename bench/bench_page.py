@@ -99,6 +99,15 @@ def open_profile(pw, profile: str, **options):
     return context, context.pages[0] if context.pages else context.new_page()
 
 
+def reload_times(page, reloads: int) -> list[float]:
+    """Reload `page` `reloads` times; the seconds each took to ready."""
+    times = []
+    for _ in range(reloads):
+        page.reload()
+        times.append(ready_seconds(page))
+    return times
+
+
 def measure_returning_visits(pw, url: str, reloads: int) -> dict:
     """Warm reloads in a profile with service workers blocked (the same files from the HTTP
     cache: what the offline cache costs); then a persistent profile: a first visit (the service
@@ -107,24 +116,16 @@ def measure_returning_visits(pw, url: str, reloads: int) -> dict:
         context, page = open_profile(pw, profile, service_workers="block")
         page.goto(url)
         ready_seconds(page)
-        http_cache = []
-        for _ in range(reloads):
-            page.reload()
-            http_cache.append(ready_seconds(page))
+        http_cache = reload_times(page, reloads)
         context.close()
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
         context, page = open_profile(pw, profile)
         page.goto(url)
         first = ready_seconds(page)
         page.evaluate(RELEASE_CACHED_JS)  # only then is a reload served offline
-        warm, offline = [], []
-        for _ in range(reloads):
-            page.reload()
-            warm.append(ready_seconds(page))
+        warm = reload_times(page, reloads)
         context.set_offline(True)
-        for _ in range(reloads):
-            page.reload()
-            offline.append(ready_seconds(page))
+        offline = reload_times(page, reloads)
         context.close()
     return {
         "persistent_first_visit_ready_s": first,
