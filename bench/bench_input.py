@@ -27,7 +27,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import machine, print_table, serve_site, summarize
+from bench.common import SCENE_IDLE_JS, machine, print_table, serve_site, summarize
 from bench.common import write_json as save
 from tests.support import CHROMIUM, CHROMIUM_ARGS, NO_WEBGL_ARGS
 
@@ -39,12 +39,6 @@ MODES = {
     "main_thread": "scene on the main thread (fallback; the page before)",
     "no_webgl": "no WebGL (no scene)",
 }
-
-# Waits until the scene (if any) shows everything it was sent and stopped animating.
-SCENE_IDLE_JS = """() => {
-  const stats = window.mlpvis.sceneStats();
-  return stats.webgl === false || (stats.ready && !stats.animating);
-}"""
 
 INPUT_LATENCY_JS = """async (count) => {
   const grid = document.querySelector("[data-testid='draw-grid']");

@@ -15,6 +15,12 @@ from deploy.serve import static_server
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
 
+# Whether the page's 3D scene (if any) shows everything it was sent and stopped animating.
+SCENE_IDLE_JS = """() => {
+  const stats = window.mlpvis.sceneStats();
+  return stats.webgl === false || (stats.ready && !stats.animating);
+}"""
+
 
 def summarize(samples: list[float]) -> dict:
     """Median with min–max (the machine is shared and noisy: never report a single run)."""
