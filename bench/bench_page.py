@@ -10,8 +10,8 @@ offline reloads run in a persistent (disk-backed) profile, as a returning visito
 Chromium keeps compiled wasm only there. Warm reloads are timed twice: at once after ready (the
 old page is then still loading and drawing its 3D scene, which competes with the new boot) and
 settled (the scene idle and a second's pause first, as a person reloads a page they looked at).
-Input latency (with the scene in
-its worker, on the main thread, and without WebGL) is bench/bench_input.py.
+Input latency (with the scene in its worker, on the main thread, and without WebGL) is
+bench/bench_input.py.
 """
 
 from __future__ import annotations
