@@ -140,6 +140,7 @@ def validate_export(document: Any) -> Model:
     )
     if std <= 0:
         raise ExportError("dataset.normalization.std", f"must be positive, found {std}")
+    _check_normalization_fits_float32(mean, std)
     preprocessing = dataset.get("preprocessing", DATASETS[name]["preprocessing"])
     if preprocessing not in PREPROCESSING:
         raise ExportError(
@@ -280,6 +281,19 @@ def _short(value: Any, limit: int = 80) -> str:
     short.maxstring = short.maxother = short.maxlong = limit
     text = short.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check_normalization_fits_float32(mean: float, std: float) -> None:
+    """The forward pass normalises in float32: a mean or std that overflows there (1e39), or a
+    std that rounds to 0 (1e-300), would make every prediction NaN."""
+    with np.errstate(all="ignore"):
+        extremes = (np.float32([0.0, 1.0]) - np.float32(mean)) / np.float32(std)
+    if not np.isfinite(extremes).all():
+        raise ExportError(
+            "dataset.normalization",
+            f"(pixel - mean) / std overflows 32-bit floats (mean {mean!r}, std {std!r}): "
+            "every prediction would be NaN",
+        )
 
 
 def _finite_number(value: float, where: str) -> float:

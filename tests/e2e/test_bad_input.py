@@ -28,6 +28,12 @@ def _wrong_shape_export() -> dict:
     return document
 
 
+def _overflowing_normalization_export() -> dict:
+    document = random_export(seed=5)
+    document["dataset"]["normalization"]["std"] = 1e-300  # float32 rounds it to 0
+    return document
+
+
 BAD_EXPORTS = {
     "malformed.json": (
         '{"format": "mnist-mlp-weights", "version": 1, "layers": [',
@@ -36,6 +42,7 @@ BAD_EXPORTS = {
     "wrong-shape.json": (_wrong_shape_export(), "does not chain"),
     "nan.json": (_nan_export(), "NaN or infinite"),
     "wrong-format.json": ({**random_export(seed=5), "format": "keras"}, "format: expected"),
+    "overflowing-normalization.json": (_overflowing_normalization_export(), "overflows 32-bit"),
 }
 
 

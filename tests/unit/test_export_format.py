@@ -122,6 +122,24 @@ REJECTIONS = [
         "dataset.normalization.std",
         "must be positive",
     ),
+    (
+        "mean beyond float32",
+        lambda d: d["dataset"]["normalization"].update(mean=1e39),
+        "dataset.normalization",
+        "overflows 32-bit floats",
+    ),
+    (
+        "std that float32 rounds to 0",
+        lambda d: d["dataset"]["normalization"].update(std=1e-300),
+        "dataset.normalization",
+        "every prediction would be NaN",
+    ),
+    (
+        "std too small for float32 pixels",
+        lambda d: d["dataset"]["normalization"].update(std=1e-39),
+        "dataset.normalization",
+        "overflows 32-bit floats",
+    ),
     ("output", lambda d: d.update(output="sigmoid"), "output", "unknown output"),
     ("dataset", lambda d: d["dataset"].update(name="cifar"), "dataset.name", "unknown dataset"),
     (
