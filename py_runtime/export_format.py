@@ -284,15 +284,16 @@ def _short(value: Any, limit: int = 80) -> str:
 
 
 def _check_normalization_fits_float32(mean: float, std: float) -> None:
-    """The forward pass normalises in float32: a mean or std that overflows there (1e39), or a
-    std that rounds to 0 (1e-300), would make every prediction NaN."""
+    """The forward pass normalises in float32: a mean or std beyond its range (1e39), or a std
+    it rounds to 0 (1e-300), would make every prediction NaN or meaningless."""
     with np.errstate(all="ignore"):
-        extremes = (np.float32([0.0, 1.0]) - np.float32(mean)) / np.float32(std)
-    if not np.isfinite(extremes).all():
+        mean32, std32 = np.float32(mean), np.float32(std)
+        extremes = (np.float32([0.0, 1.0]) - mean32) / std32
+    if not (np.isfinite([mean32, std32]).all() and np.isfinite(extremes).all()):
         raise ExportError(
             "dataset.normalization",
-            f"(pixel - mean) / std overflows 32-bit floats (mean {mean!r}, std {std!r}): "
-            "every prediction would be NaN",
+            f"does not fit 32-bit floats, which the page computes in (mean {mean!r}, std "
+            f"{std!r}): mean, std and (pixel - mean) / std must all be finite there",
         )
 
 

@@ -42,7 +42,7 @@ BAD_EXPORTS = {
     "wrong-shape.json": (_wrong_shape_export(), "does not chain"),
     "nan.json": (_nan_export(), "NaN or infinite"),
     "wrong-format.json": ({**random_export(seed=5), "format": "keras"}, "format: expected"),
-    "overflowing-normalization.json": (_overflowing_normalization_export(), "overflows 32-bit"),
+    "overflowing-normalization.json": (_overflowing_normalization_export(), "32-bit floats"),
 }
 
 
