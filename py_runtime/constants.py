@@ -28,6 +28,14 @@ TRAINING_PACKAGE = "numpy-random"
 """The derived wheel of numpy.random's libraries (deploy/wheel_split.py), installed by the
 worker when learning starts: the boot does not load them."""
 
+MAX_LEARNING_RATE = 10
+"""The largest learning rate a training request accepts (a rate that large diverges: the
+session stops and says so; see ``py_runtime.training.LOSS_LIMIT``)."""
+DEFAULT_LEARNING_RATE = {"sgd": 0.03, "adam": 0.001}
+"""Per optimiser, the learning rate when a request names none."""
+LEARNING_RATE_CHOICES = (0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+"""The SGD learning rates the learning panel offers (too small to too large, on purpose)."""
+
 
 def shared() -> dict:
     """The values the page needs, JSON-friendly."""
@@ -41,4 +49,6 @@ def shared() -> dict:
         "BUFFER_KEY": BUFFER_KEY,
         "BUFFER_DTYPES": list(BUFFER_DTYPES),
         "TRAINING_PACKAGE": TRAINING_PACKAGE,
+        "DEFAULT_LEARNING_RATE": DEFAULT_LEARNING_RATE,
+        "LEARNING_RATE_CHOICES": list(LEARNING_RATE_CHOICES),
     }

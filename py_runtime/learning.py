@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .constants import MAX_LEARNING_RATE
 from .export_format import DenseLayer, Model, validate_export
 from .samples import SamplesError, read_samples
 from .training import (
@@ -257,6 +258,8 @@ class Learner:
             **self.lineage,
             "examples": self.lineage.get("examples", 0),
         }
+        if self.session is not None and self.session.diverged:
+            training["diverged"] = True  # stopped early: the learning rate was too large
         metrics = {}
         if self.held_out is not None:
             metrics = {
@@ -323,9 +326,11 @@ def _rate(value) -> float:
         isinstance(value, bool)
         or not isinstance(value, int | float)
         or not math.isfinite(value)
-        or not 0 < value <= 10
+        or not 0 < value <= MAX_LEARNING_RATE
     ):
-        raise LearningError(f"learningRate must be a number above 0 and at most 10, got {value!r}")
+        raise LearningError(
+            f"learningRate must be a number above 0 and at most {MAX_LEARNING_RATE}, got {value!r}"
+        )
     return float(value)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .constants import MAX_LEARNING_RATE
+
 OPTIMISERS = ("sgd", "adam")
 
 
@@ -78,9 +80,11 @@ def check_learning_rate(learning_rate: float) -> None:
     if (
         isinstance(learning_rate, bool)
         or not isinstance(learning_rate, int | float)
-        or not 0 < learning_rate <= 10
+        or not 0 < learning_rate <= MAX_LEARNING_RATE
     ):
-        raise ValueError(f"learning rate must be a number in (0, 10], got {learning_rate!r}")
+        raise ValueError(
+            f"learning rate must be a number in (0, {MAX_LEARNING_RATE}], got {learning_rate!r}"
+        )
 
 
 def make_optimiser(name: str, arrays: list[np.ndarray], learning_rate: float):
@@ -90,6 +94,3 @@ def make_optimiser(name: str, arrays: list[np.ndarray], learning_rate: float):
     if name == "adam":
         return Adam(arrays, learning_rate)
     raise ValueError(f"unknown optimiser {name!r} (expected one of {', '.join(OPTIMISERS)})")
-
-
-DEFAULT_LEARNING_RATE = {"sgd": 0.03, "adam": 0.001}

@@ -14,12 +14,17 @@ import time
 import numpy as np
 
 from .backprop import init_params, loss_and_gradients, predict_classes
+from .constants import DEFAULT_LEARNING_RATE
 from .export_format import DenseLayer, Model, build_export
-from .optim import DEFAULT_LEARNING_RATE, make_optimiser
+from .optim import make_optimiser
 
 MAX_EPOCHS = 100
 MAX_BATCH = 1024
 MAX_STEPS = 10_000
+LOSS_LIMIT = 1000.0
+"""A batch loss above this (nats; guessing gives ln 10 ≈ 2.3) means training diverged: no
+learning rate that learns gets near it (the worst seen in ordinary runs is ~10), and weights
+that go further soon overflow float32 and predict NaN."""
 
 
 def model_with_params(model: Model, params, metadata: dict | None = None) -> Model:
@@ -92,29 +97,52 @@ class Session:
         self.optimiser = make_optimiser(optimiser, arrays, learning_rate)
         metadata = {k: v for k, v in model.metadata.items() if k != "timeline"}
         self.model = model_with_params(model, self.params, metadata)
+        self.last_good = [array.copy() for array in arrays]  # the last weights within the limit
         self.images_seen = 0
         self.steps = 0
         self.seconds = 0.0
         self.loss = float("nan")
         self.done = False
+        self.diverged = False
 
     def next_batch(self) -> tuple[np.ndarray, np.ndarray] | None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def train_step(self) -> bool:
-        """One optimiser step on the next batch; False when the session is done."""
+        """One optimiser step on the next batch; False when the session is done.
+
+        A step whose loss is above ``LOSS_LIMIT`` or not finite, or that leaves a weight that
+        is not finite (a learning rate too large), ends the session as ``diverged``: the weights
+        go back to the last ones whose loss was within the limit, so the model stays usable.
+        """
         batch = self.next_batch()
         if batch is None:
             self.done = True
             return False
         pixels, labels = batch
         inputs = normalise_batch(self.model, pixels)
-        loss, grads = loss_and_gradients(self.params, self.activations, inputs, labels)
-        self.optimiser.step([g for pair in grads for g in pair])
+        arrays = self.optimiser.arrays
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below
+            loss, grads = loss_and_gradients(self.params, self.activations, inputs, labels)
+            if not loss <= LOSS_LIMIT:  # NaN too
+                return self._diverge()
+            for kept, array in zip(self.last_good, arrays, strict=True):
+                np.copyto(kept, array)
+            self.optimiser.step([g for pair in grads for g in pair])
+        if not all(np.isfinite(array).all() for array in arrays):
+            return self._diverge()
         self.loss = loss if self.steps == 0 else 0.9 * self.loss + 0.1 * loss
         self.steps += 1
         self.images_seen += len(labels)
         return True
+
+    def _diverge(self) -> bool:
+        """Restore the last weights whose loss was within the limit (in place); end the session."""
+        for kept, array in zip(self.last_good, self.optimiser.arrays, strict=True):
+            np.copyto(array, kept)
+        self.diverged = True
+        self.done = True
+        return False
 
     def run(self, max_steps: int | None = None, max_seconds: float | None = None) -> dict:
         """Train until done, ``max_steps`` steps, or ``max_seconds`` (checked between steps)."""
@@ -144,7 +172,9 @@ class Session:
             "loss": self.loss,
             "seconds": self.seconds,
             "images_per_second": self.images_per_second(),
+            "learning_rate": self.optimiser.learning_rate,
             "done": self.done,
+            "diverged": self.diverged,
         }
 
 

@@ -68,6 +68,36 @@ def test_stopping_mid_epoch_leaves_a_usable_model(open_page):
     assert abs(sum(values) - 1) < 0.02 and all(np.isfinite(values))
 
 
+def test_a_learning_rate_too_large_stops_with_a_message_and_a_usable_model(open_page, probe):
+    page = open_page()
+    open_panel(page)
+    page.get_by_test_id("sample-3").click()
+    wait_for_prediction(page)
+    options = page.get_by_test_id("learn-rate").locator("option").all_text_contents()
+    assert options[0] == "0.003" and "0.03 (default)" in options and options[-1] == "10"
+    page.get_by_test_id("learn-rate").select_option("10")
+    page.get_by_test_id("learn-train-further").click()
+    notice = page.get_by_test_id("learn-diverged")
+    notice.wait_for(state="visible", timeout=TRAIN_TIMEOUT_MS)
+    assert "the loss exploded at learning rate 10" in notice.text_content()
+    assert "smaller learning rate" in notice.text_content()
+    status = page.evaluate("window.mlpvis.learningStatus()")
+    assert status["running"] is None and status["progress"]["diverged"]
+    assert status["progress"]["images_seen"] < 8000
+    page.get_by_test_id("sample-7").click()
+    page.wait_for_function("window.mlpvis.predict().then(() => true)")
+    values = probabilities(page)
+    assert all(np.isfinite(values)) and abs(sum(values) - 1) < 0.02
+    assert "NaN" not in page.get_by_test_id("prediction").text_content()
+    # the API says so too; training from scratch at rate 10 explodes the same way
+    result = page.evaluate("window.mlpvis.train({learningRate: 10, batchSize: 16, seed: 1})")
+    assert result["diverged"] and result["stopped"] and result["imagesSeen"] < 8000
+    page.get_by_test_id("learn-reset").click()
+    notice.wait_for(state="hidden")
+    assert page.evaluate("window.mlpvis.learningStatus().changed") is False
+    assert probe.console_errors == [] and probe.page_errors == []
+
+
 BAD_CALLS = [
     ("window.mlpvis.train({epochs: -1})", "epochs"),
     ("window.mlpvis.train({batchSize: 0})", "batchSize"),

@@ -45,8 +45,12 @@ test("the train result uses wall-clock time and says whether it was stopped", ()
     computeSeconds: 1.5,
     epoch: 1,
     stopped: false,
+    diverged: false,
   });
   assert.equal(trainResult({ ...done, images_seen: 640, epoch_progress: 0.08 }).stopped, true);
+  const exploded = trainResult({ ...done, images_seen: 32, epoch_progress: 0.004, diverged: true });
+  assert.equal(exploded.diverged, true);
+  assert.equal(exploded.stopped, true);
 });
 
 test("the example store keeps examples per dataset in memory without IndexedDB", async () => {

@@ -79,6 +79,21 @@ def test_stop_mid_epoch_leaves_a_usable_model(learner):
     assert np.isfinite(forward(learner.holder.model, np.ones(784) / 2).probabilities).all()
 
 
+def test_a_diverging_session_says_so_and_leaves_a_usable_model(learner):
+    learner.start_training({"learningRate": 10, "from": "current", "batchSize": 16})
+    progress = finish(learner)
+    assert progress["diverged"] and progress["learning_rate"] == 10
+    assert progress["images_seen"] < 400 and progress["changed"]
+    json.dumps(progress, allow_nan=False)  # the page gets numbers, not NaN
+    probabilities = forward(learner.holder.model, np.ones(784) / 2).probabilities
+    assert np.isfinite(probabilities).all()
+    assert json.loads(learner.export())["training"]["diverged"] is True
+    learner.start_training({"from": "current", "batchSize": 16})
+    progress = finish(learner)
+    assert not progress["diverged"] and progress["held_out_accuracy"] > 0.5  # trains on
+    assert "diverged" not in json.loads(learner.export())["training"]
+
+
 def test_hidden_sizes_change_the_architecture(learner):
     progress = learner.start_training({"hidden": [8, 8]})
     assert progress["architecture"] == [784, 8, 8, 10]

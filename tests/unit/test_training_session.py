@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from py_runtime import parse_export, random_export
 from py_runtime.forward import forward
 from py_runtime.training import (
+    LOSS_LIMIT,
     FineTuneSession,
     TrainSession,
     accuracy,
@@ -54,7 +56,7 @@ def test_one_epoch_lowers_the_loss_and_learns(data, activation, optimiser):
     s.run(max_steps=1)
     first = s.loss
     progress = s.run()
-    assert progress["done"] and progress["images_seen"] == 600
+    assert progress["done"] and progress["images_seen"] == 600 and not progress["diverged"]
     assert s.loss < first
     assert progress["held_out_accuracy"] > 0.5
 
@@ -101,6 +103,43 @@ def test_stopping_mid_epoch_leaves_a_usable_evaluated_model(data):
     assert s.run(max_steps=10)["images_seen"] == 128  # nothing more after a stop
     probabilities = forward(s.model, data[1][0][0] / 255).probabilities
     assert np.isfinite(probabilities).all() and probabilities.sum() == pytest.approx(1, abs=1e-5)
+
+
+@pytest.mark.parametrize("optimiser", ["sgd", "adam"])
+def test_a_learning_rate_too_large_stops_with_the_last_weights_that_worked(data, optimiser):
+    s = session(data, optimiser=optimiser, learning_rate=10, seed=0, epochs=3)
+    before_each_step = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the overflow that stops it is not a warning
+        while True:
+            before_each_step.append([array.copy() for array in s.optimiser.arrays])
+            if not s.train_step():
+                break
+            assert s.loss <= LOSS_LIMIT
+    progress = s.run()
+    assert progress["done"] and progress["diverged"] and progress["learning_rate"] == 10
+    assert progress["epoch_progress"] < 1 and 0 < progress["steps"] < 20
+    assert np.isfinite(progress["loss"]) and 0 <= progress["held_out_accuracy"] <= 1
+    # back to the weights whose loss was last within the limit: before the last step taken
+    # (its result overshot) or, when a step left weights that are not finite, before that one
+    assert any(
+        all(np.array_equal(now, then) for now, then in zip(s.optimiser.arrays, kept, strict=True))
+        for kept in before_each_step[-2:]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        probabilities = forward(s.model, data[1][0][0] / 255).probabilities
+    assert probabilities.sum() == pytest.approx(1, abs=1e-5)
+    assert s.run(max_steps=5)["steps"] == progress["steps"]  # nothing more after it stopped
+
+
+def test_a_first_step_beyond_the_limit_keeps_the_starting_weights(data):
+    model = small_model()
+    model.layers[-1].bias[:] = [1e4, *[0.0] * 9]  # every image: "0" by 10,000 nats
+    s = TrainSession(model, *data, from_scratch=False, learning_rate=0.01)
+    assert not s.train_step() and s.diverged and s.done and s.steps == 0
+    for layer, (weight, bias) in zip(model.layers, s.params, strict=True):
+        assert np.array_equal(weight, layer.weight) and np.array_equal(bias, layer.bias)
 
 
 def test_held_out_history_is_recorded(data):
@@ -170,6 +209,22 @@ def test_fine_tune_learns_the_examples_and_keeps_the_rest(data):
     assert accuracy(tune.model, mine, labels) == 1.0 > before_mine
     assert accuracy(tune.model, *held) >= before_held - 0.05
     assert np.array_equal(model.layers[0].weight, base.params[0][0])  # the base is untouched
+
+
+def test_fine_tune_at_a_learning_rate_too_large_stops_usable(data):
+    train, _ = data
+    mine = (np.random.default_rng(4).random((3, 784)) > 0.8).astype(np.float32)
+    tune = FineTuneSession(
+        small_model("linear"),
+        (mine, np.array([1, 2, 3])),
+        train,
+        steps=200,
+        learning_rate=10,
+        seed=0,
+    )
+    progress = tune.run()
+    assert progress["done"] and progress["diverged"] and progress["steps"] < 200
+    assert all(np.isfinite(array).all() for array in tune.optimiser.arrays)
 
 
 def test_fine_tune_without_examples_is_refused(data):

@@ -10,3 +10,5 @@ export const DATASETS = Object.freeze({"mnist": {"preprocessing": "mnist-style",
 export const BUFFER_KEY = Object.freeze("$buffer");
 export const BUFFER_DTYPES = Object.freeze(["float32", "int32", "uint8"]);
 export const TRAINING_PACKAGE = Object.freeze("numpy-random");
+export const DEFAULT_LEARNING_RATE = Object.freeze({"sgd": 0.03, "adam": 0.001});
+export const LEARNING_RATE_CHOICES = Object.freeze([0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]);

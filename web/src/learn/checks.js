@@ -20,7 +20,8 @@ export function checkExportFile(file, maxBytes) {
 
 /**
  * The API's result of a finished training session. `seconds` is wall-clock time in the page
- * (slices, the predictions between them, messages), `computeSeconds` the time in the steps.
+ * (slices, the predictions between them, messages), `computeSeconds` the time in the steps;
+ * `diverged`: the loss exploded (learning rate too large), so it stopped early.
  */
 export function trainResult(progress) {
   const seconds = progress.wall_seconds ?? progress.seconds;
@@ -32,5 +33,6 @@ export function trainResult(progress) {
     computeSeconds: progress.seconds,
     epoch: progress.epoch,
     stopped: progress.epoch_progress < 1 || progress.epoch < progress.epochs,
+    diverged: Boolean(progress.diverged),
   };
 }

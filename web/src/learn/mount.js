@@ -87,8 +87,8 @@ export function mountLearning(page) {
       },
       async fineTune(options = {}) {
         await ready();
-        const { before, after } = await controller.fineTune(options);
-        return { before, after };
+        const { before, after, progress } = await controller.fineTune(options);
+        return { before, after, diverged: Boolean(progress.diverged) };
       },
       async exportModel() {
         await ready();

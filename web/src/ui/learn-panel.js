@@ -3,6 +3,7 @@
 // local export (file picker or drag-and-drop). It only renders the controller's state and
 // calls the controller; the training digits are fetched when the panel first opens.
 
+import { DEFAULT_LEARNING_RATE, LEARNING_RATE_CHOICES } from "../constants.js";
 import { LearnChart } from "../learn/chart.js";
 import { LEARN_TEXT as T } from "./strings.js";
 
@@ -42,6 +43,11 @@ export class LearnPanel {
       <div class="learn-row">
         <label>${T.size} <select data-testid="learn-size"></select></label>
         <label>${T.epochs} <input data-testid="learn-epochs" type="number" min="1" max="20" value="1"></label>
+        <label>${T.rate} <select data-testid="learn-rate">${LEARNING_RATE_CHOICES.map(
+          (rate) =>
+            `<option value="${rate}"${rate === DEFAULT_LEARNING_RATE.sgd ? " selected" : ""}>` +
+            `${T.rateChoice(rate, rate === DEFAULT_LEARNING_RATE.sgd)}</option>`,
+        ).join("")}</select></label>
       </div>
       <div class="learn-row">
         <button type="button" data-testid="learn-train">${T.train}</button>
@@ -51,6 +57,7 @@ export class LearnPanel {
         <button type="button" data-testid="learn-reset">${T.reset}</button>
       </div>
       <p class="learn-stats" data-testid="learn-stats" aria-live="polite"></p>
+      <p class="learn-error" data-testid="learn-diverged" role="alert" hidden></p>
       <canvas class="learn-chart" data-testid="learn-chart" width="320" height="90" role="img"
               aria-label="${T.chartLabel}"></canvas>
       <h3>${T.teachTitle}</h3>
@@ -154,7 +161,11 @@ export class LearnPanel {
   }
 
   trainOptions(from) {
-    const options = { from, epochs: Number(this.el("learn-epochs").value) };
+    const options = {
+      from,
+      epochs: Number(this.el("learn-epochs").value),
+      learningRate: Number(this.el("learn-rate").value),
+    };
     const size = this.el("learn-size").value;
     if (from === "scratch" && size) options.hidden = size.split(",").map(Number);
     return options;
@@ -181,6 +192,12 @@ export class LearnPanel {
     this.el("learn-pause").textContent = state.paused ? T.resume : T.pause;
     if (state.started === "train") this.chart.clear();
     const progress = state.progress;
+    const diverged = this.el("learn-diverged");
+    if (state.started || state.reset) diverged.hidden = true;
+    if (state.finished && progress?.diverged) {
+      diverged.textContent = T.diverged(progress);
+      diverged.hidden = false;
+    }
     if (state.reset) {
       this.el("learn-stats").textContent = "";
       this.chart.clear();

@@ -201,6 +201,8 @@ export const LEARN_TEXT = Object.freeze({
   sizeLoaded: (architecture) => `as loaded (${architecture.join("→")})`,
   sizeChoice: (architecture) => architecture.join("→"),
   epochs: "Epochs",
+  rate: "Learning rate",
+  rateChoice: (rate, isDefault) => (isDefault ? `${rate} (default)` : String(rate)),
   train: "Train from scratch",
   trainFurther: "Train further",
   pause: "Pause",
@@ -218,6 +220,10 @@ export const LEARN_TEXT = Object.freeze({
   fineTuneStats: (p) =>
     `Fine-tuning: step ${p.steps} of ${p.total_steps} · loss ${typeof p.loss === "number" ? p.loss.toFixed(3) : "–"}`,
   paused: "paused",
+  diverged: (p) =>
+    `Training stopped after ${(p.images_seen ?? 0).toLocaleString("en")} images: the loss exploded ` +
+    `at learning rate ${p.learning_rate}. The weights from just before are kept; ` +
+    "try a smaller learning rate (or go back to the loaded model).",
   chartLabel: "Training chart: loss (orange line) and held-out accuracy (blue dots)",
   teachTitle: "Teach it your handwriting",
   teachHint: "Draw, then say what it is. Your examples stay in this browser.",
