@@ -25,6 +25,8 @@ LOSS_LIMIT = 1000.0
 """A batch loss above this (nats; guessing gives ln 10 ≈ 2.3) means training diverged: no
 learning rate that learns gets near it (the worst seen in ordinary runs is ~10), and weights
 that go further soon overflow float32 and predict NaN."""
+CHECKPOINT_EVERY = 8
+"""Steps between two copies of the weights a diverging session goes back to."""
 
 
 def model_with_params(model: Model, params, metadata: dict | None = None) -> Model:
@@ -97,7 +99,7 @@ class Session:
         self.optimiser = make_optimiser(optimiser, arrays, learning_rate)
         metadata = {k: v for k, v in model.metadata.items() if k != "timeline"}
         self.model = model_with_params(model, self.params, metadata)
-        self.last_good = [array.copy() for array in arrays]  # the last weights within the limit
+        self.checkpoint = [array.copy() for array in arrays]  # weights whose loss was in the limit
         self.images_seen = 0
         self.steps = 0
         self.seconds = 0.0
@@ -111,9 +113,11 @@ class Session:
     def train_step(self) -> bool:
         """One optimiser step on the next batch; False when the session is done.
 
-        A step whose loss is above ``LOSS_LIMIT`` or not finite, or that leaves a weight that
-        is not finite (a learning rate too large), ends the session as ``diverged``: the weights
-        go back to the last ones whose loss was within the limit, so the model stays usable.
+        A batch loss above ``LOSS_LIMIT`` or not finite (a learning rate too large) ends the
+        session as ``diverged``, with the weights of the last checkpoint: every
+        ``CHECKPOINT_EVERY`` steps, weights whose loss was within the limit are kept (a copy
+        each step would cost a fifth of the step). Weights that are not finite are caught by
+        the next step's loss, or at the end of ``run``, before anyone predicts with them.
         """
         batch = self.next_batch()
         if batch is None:
@@ -121,24 +125,22 @@ class Session:
             return False
         pixels, labels = batch
         inputs = normalise_batch(self.model, pixels)
-        arrays = self.optimiser.arrays
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow stops it just below
             loss, grads = loss_and_gradients(self.params, self.activations, inputs, labels)
             if not loss <= LOSS_LIMIT:  # NaN too
                 return self._diverge()
-            for kept, array in zip(self.last_good, arrays, strict=True):
-                np.copyto(kept, array)
+            if self.steps % CHECKPOINT_EVERY == 0:
+                for kept, array in zip(self.checkpoint, self.optimiser.arrays, strict=True):
+                    np.copyto(kept, array)
             self.optimiser.step([g for pair in grads for g in pair])
-        if not all(np.isfinite(array).all() for array in arrays):
-            return self._diverge()
         self.loss = loss if self.steps == 0 else 0.9 * self.loss + 0.1 * loss
         self.steps += 1
         self.images_seen += len(labels)
         return True
 
     def _diverge(self) -> bool:
-        """Restore the last weights whose loss was within the limit (in place); end the session."""
-        for kept, array in zip(self.last_good, self.optimiser.arrays, strict=True):
+        """Restore the checkpoint's weights (in place) and end the session."""
+        for kept, array in zip(self.checkpoint, self.optimiser.arrays, strict=True):
             np.copyto(array, kept)
         self.diverged = True
         self.done = True
@@ -154,6 +156,8 @@ class Session:
             taken += 1
             if max_seconds is not None and time.perf_counter() - start >= max_seconds:
                 break
+        if not self.done and not all(np.isfinite(a).all() for a in self.optimiser.arrays):
+            self._diverge()  # the page predicts between two runs: never with NaN weights
         self.seconds += time.perf_counter() - start
         if self.done:
             self.finish()

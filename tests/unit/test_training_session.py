@@ -11,6 +11,7 @@ import pytest
 from py_runtime import parse_export, random_export
 from py_runtime.forward import forward
 from py_runtime.training import (
+    CHECKPOINT_EVERY,
     LOSS_LIMIT,
     FineTuneSession,
     TrainSession,
@@ -120,17 +121,33 @@ def test_a_learning_rate_too_large_stops_with_the_last_weights_that_worked(data,
     assert progress["done"] and progress["diverged"] and progress["learning_rate"] == 10
     assert progress["epoch_progress"] < 1 and 0 < progress["steps"] < 20
     assert np.isfinite(progress["loss"]) and 0 <= progress["held_out_accuracy"] <= 1
-    # back to the weights whose loss was last within the limit: before the last step taken
-    # (its result overshot) or, when a step left weights that are not finite, before that one
-    assert any(
-        all(np.array_equal(now, then) for now, then in zip(s.optimiser.arrays, kept, strict=True))
-        for kept in before_each_step[-2:]
-    )
+    # back to the last checkpoint: the weights before the last step whose number is a
+    # multiple of CHECKPOINT_EVERY (its loss was within the limit)
+    kept = before_each_step[CHECKPOINT_EVERY * ((progress["steps"] - 1) // CHECKPOINT_EVERY)]
+    for now, then in zip(s.optimiser.arrays, kept, strict=True):
+        assert np.array_equal(now, then)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         probabilities = forward(s.model, data[1][0][0] / 255).probabilities
     assert probabilities.sum() == pytest.approx(1, abs=1e-5)
     assert s.run(max_steps=5)["steps"] == progress["steps"]  # nothing more after it stopped
+
+
+def test_a_slice_that_ends_on_weights_that_are_not_finite_goes_back(data):
+    s = session(data, seed=0)
+    s.run(max_steps=10)
+    checkpoint = [array.copy() for array in s.checkpoint]  # taken before step 8
+    take_step = s.optimiser.step
+
+    def overflowing_step(grads):
+        take_step(grads)
+        s.params[0][0][0, 0] = np.inf  # as an overflowing update would leave it
+
+    s.optimiser.step = overflowing_step
+    progress = s.run(max_steps=1)  # the page would predict right after this slice
+    assert progress["diverged"] and progress["steps"] == 11
+    for now, then in zip(s.optimiser.arrays, checkpoint, strict=True):
+        assert np.array_equal(now, then)
 
 
 def test_a_first_step_beyond_the_limit_keeps_the_starting_weights(data):
