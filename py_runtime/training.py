@@ -25,7 +25,7 @@ LOSS_LIMIT = 1000.0
 """A batch loss above this (nats; guessing gives ln 10 ≈ 2.3) means training diverged: no
 learning rate that learns gets near it (the worst seen in ordinary runs is ~10), and weights
 that go further soon overflow float32 and predict NaN."""
-CHECKPOINT_EVERY = 8
+CHECKPOINT_EVERY = 32
 """Steps between two copies of the weights a diverging session goes back to."""
 
 

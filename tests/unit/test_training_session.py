@@ -134,9 +134,10 @@ def test_a_learning_rate_too_large_stops_with_the_last_weights_that_worked(data,
 
 
 def test_a_slice_that_ends_on_weights_that_are_not_finite_goes_back(data):
-    s = session(data, seed=0)
-    s.run(max_steps=10)
-    checkpoint = [array.copy() for array in s.checkpoint]  # taken before step 8
+    s = session(data, seed=0, epochs=3)
+    s.run(max_steps=CHECKPOINT_EVERY + 2)
+    checkpoint = [array.copy() for array in s.checkpoint]  # taken before step CHECKPOINT_EVERY
+    assert not np.array_equal(checkpoint[0], s.params[0][0])
     take_step = s.optimiser.step
 
     def overflowing_step(grads):
@@ -145,7 +146,7 @@ def test_a_slice_that_ends_on_weights_that_are_not_finite_goes_back(data):
 
     s.optimiser.step = overflowing_step
     progress = s.run(max_steps=1)  # the page would predict right after this slice
-    assert progress["diverged"] and progress["steps"] == 11
+    assert progress["diverged"] and progress["steps"] == CHECKPOINT_EVERY + 3
     for now, then in zip(s.optimiser.arrays, checkpoint, strict=True):
         assert np.array_equal(now, then)
 
