@@ -32,6 +32,8 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from deploy.build_tools import NODE_SCRIPTS, BuildError, run_node
+from deploy.bundle import bundle_scripts
 from deploy.learning_data import build_learning_data
 from deploy.wheel_split import ON_DEMAND_PACKAGE, on_demand_lock_entry, split_numpy_wheel
 
@@ -64,7 +66,6 @@ REQUIRED_FILES = (
     "sw.js",
 )
 RUNTIME_PACKAGE = "py_runtime"
-NODE_SCRIPTS = Path(__file__).resolve().parent / "node"
 PYC_COMPILER = Path(__file__).resolve().parent / "pyc_compile.py"
 WHEEL_SPLIT = Path(__file__).resolve().parent / "wheel_split.py"
 SHIPPED_CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm")
@@ -85,10 +86,6 @@ ON_DEMAND_PREFIXES = ("learn/",)  # fetched only when the learning panel opens: 
 def on_demand(name: str) -> bool:
     """A served file the offline cache leaves out (the learning panel's digits, 5 MB)."""
     return name.startswith(ON_DEMAND_PREFIXES)
-
-
-class BuildError(RuntimeError):
-    """The site could not be built or failed verification; the message says what and why."""
 
 
 def sha256_file(path: Path) -> str:
@@ -154,7 +151,7 @@ def _node_modules(source_root: Path, cache_dir: Path) -> Path:
     lock = _read_json(source_root / "package-lock.json")
     wanted = {
         name: lock.get("packages", {}).get(f"node_modules/{name}", {}).get("version")
-        for name in ("pyodide", "three")
+        for name in ("pyodide", "three", "esbuild")
     }
     local = source_root / "node_modules"
     if all(_installed_version(local, name) == version for name, version in wanted.items()):
@@ -165,7 +162,7 @@ def _node_modules(source_root: Path, cache_dir: Path) -> Path:
         for name, version in wanted.items()
     ):
         return installed / "node_modules"
-    log(f"npm ci for pyodide {wanted['pyodide']} and three {wanted['three']}")
+    log("npm ci for " + ", ".join(f"{name} {version}" for name, version in wanted.items()))
     # Install into a scratch folder and rename it into place: an interrupted install
     # never leaves a half-filled cache entry behind.
     installed.parent.mkdir(parents=True, exist_ok=True)
@@ -392,18 +389,6 @@ def derive_pyc(core: Path, jobs: list[dict], scratch: Path) -> list[dict]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run_node(script: str, *args) -> list:
-    """Run one of ``deploy/node/``'s scripts; their last stdout line is a JSON report."""
-    command = ["node", str(NODE_SCRIPTS / script), *map(str, args)]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True)
-    except OSError as error:
-        raise BuildError(f"could not run node ({error}): install Node.js 20 or later") from None
-    if result.returncode != 0:
-        raise BuildError(f"{script} failed:\n{result.stderr.strip()[-4000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 # ---------------------------------------------------------------- the site
 
 
@@ -439,6 +424,7 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
         shutil.copy2(derived / name, pyodide_out / name)
     shutil.copytree(vendor / "three", out_dir / "vendor" / "three")
     _import_three_relatively(out_dir / "vendor" / "three")
+    bundle_scripts(_node_modules(source_root, cache_dir), out_dir, cache_dir)
     vendor_manifest = json.loads((vendor / "vendor-manifest.json").read_text())
     release = _stamp_service_worker(out_dir)
     offline = sorted(_hash_tree(out_dir))

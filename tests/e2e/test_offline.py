@@ -80,7 +80,9 @@ def second_release(tmp_path_factory) -> Path:
     source = tmp_path_factory.mktemp("source")
     for name in ("web", "py_runtime", "exports"):
         shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(ROOT / "package-lock.json", source / "package-lock.json")
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(ROOT / name, source / name)
+    (source / "node_modules").symlink_to(ROOT / "node_modules")  # the bundler, as in a checkout
     with open(source / "web" / "styles.css", "a") as handle:
         handle.write("\n/* second release */\n")
     out = tmp_path_factory.mktemp("release-b") / "site"

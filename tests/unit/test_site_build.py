@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from deploy import site
+from deploy.bundle import bundle_scripts
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache"
@@ -41,11 +41,12 @@ def test_built_site_verifies_and_a_changed_file_is_caught(tmp_path):
     assert any(name.startswith("exports/") for name in manifest["files"])
     assert not any(".git" in name or name.startswith("node_modules") for name in manifest["files"])
     site.verify_site(out)
+    bundle = (out / "src" / "main.js").read_bytes()
     (out / "src" / "main.js").write_text("tampered")
     with pytest.raises(site.BuildError, match=r"main\.js has sha256 .* the manifest says"):
         site.verify_site(out)
     (out / "extra.js").write_text("")
-    shutil.copy(ROOT / "web" / "src" / "main.js", out / "src" / "main.js")
+    (out / "src" / "main.js").write_bytes(bundle)
     with pytest.raises(site.BuildError, match="not in the build manifest: extra.js"):
         site.verify_site(out)
 
@@ -138,3 +139,72 @@ def test_vendored_addons_import_three_by_relative_path(tmp_path):
     text = (addons / "OrbitControls.js").read_text()
     assert text.count("from '../../three.module.js'") == 2
     assert "from 'three/addons/other.js'" in text  # only the bare 'three' is rewritten
+
+
+@needs_setup
+def test_the_site_serves_one_bundle_per_entry_point_that_refers_only_to_served_files(tmp_path):
+    manifest = site.build_site(ROOT, tmp_path / "site", CACHE)
+    scripts = sorted(
+        name
+        for name in manifest["files"]
+        if name.startswith("src/") and name.endswith(".js")  # not the .br / .gz beside them
+    )
+    chunks = [name for name in scripts if name.startswith("src/scene/chunk-")]
+    assert set(scripts) - set(chunks) == {
+        "src/main.js",
+        "src/start-worker.js",
+        "src/scene/render-worker.js",
+        "src/worker/worker.js",
+    }
+    assert len(chunks) <= 3  # the page's lazy main-thread scene and what it shares
+    worker = (tmp_path / "site" / "src" / "worker" / "worker.js").read_text()
+    assert "// worker/wheels.js" in worker and "\nimport " not in worker.replace(
+        'import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";', ""
+    )  # one file: its only import is Pyodide's own
+
+
+def fake_site(root: Path, modules: dict[str, str]) -> Path:
+    for name, text in modules.items():
+        path = root / "src" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+ENTRY_POINTS = {
+    "main.js": 'import { a } from "./a.js";\nexport const page = a;\n',
+    "a.js": "export const a = 1;\n",
+    "worker/worker.js": 'import { a } from "../a.js";\nexport const w = a;\n',
+    "scene/render-worker.js": "export const r = 2;\n",
+    "start-worker.js": "window.started = true;\n",
+}
+
+
+@needs_setup
+def test_bundling_is_reproducible_and_keeps_classic_scripts(tmp_path):
+    outputs = []
+    for run in ("one", "two"):
+        site_dir = fake_site(tmp_path / run, ENTRY_POINTS)
+        written = bundle_scripts(ROOT / "node_modules", site_dir, tmp_path)
+        assert written == ["main.js", "scene/render-worker.js", "worker/worker.js"]
+        files = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.js"))
+        assert files == [
+            "src/main.js",
+            "src/scene/render-worker.js",
+            "src/start-worker.js",
+            "src/worker/worker.js",
+        ]
+        outputs.append({name: (site_dir / name).read_bytes() for name in files})
+    assert outputs[0] == outputs[1]
+
+
+@needs_setup
+def test_a_bundle_referring_to_a_file_the_site_will_not_serve_stops_the_build(tmp_path):
+    modules = {
+        **ENTRY_POINTS,
+        "scene/render-worker.js": 'export const url = new URL("./gone.js", import.meta.url);\n',
+        "scene/gone.js": "export {};\n",  # a module now, but bundling removes it
+    }
+    site_dir = fake_site(tmp_path / "site", modules)
+    with pytest.raises(site.BuildError, match=r"src/scene/render-worker\.js refers to \./gone\.js"):
+        bundle_scripts(ROOT / "node_modules", site_dir, tmp_path)

@@ -42,7 +42,9 @@ export function canRenderInWorker() {
 export async function createWorkerView(host, { software, onRender }) {
   const canvas = document.createElement("canvas");
   host.append(canvas);
-  const worker = new Worker(new URL("./render-worker.js", import.meta.url), { type: "module" });
+  // Relative to the page, not to this module: the site serves this code bundled into
+  // src/main.js (deploy/bundle.py), the render worker as src/scene/render-worker.js.
+  const worker = new Worker(new URL("src/scene/render-worker.js", document.baseURI), { type: "module" });
   try {
     const offscreen = canvas.transferControlToOffscreen();
     await started(worker, offscreen, measure(host), software);
