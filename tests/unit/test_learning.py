@@ -79,6 +79,8 @@ def test_stop_mid_epoch_leaves_a_usable_model(learner):
     assert np.isfinite(forward(learner.holder.model, np.ones(784) / 2).probabilities).all()
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_a_diverging_session_says_so_and_leaves_a_usable_model(learner):
     learner.start_training({"learningRate": 10, "from": "current", "batchSize": 16})
     progress = finish(learner)
