@@ -138,7 +138,8 @@ def test_a_learning_rate_too_large_stops_with_the_last_weights_that_worked(data,
     assert s.run(max_steps=5)["steps"] == progress["steps"]  # nothing more after it stopped
 
 
-def test_a_slice_that_ends_on_weights_that_are_not_finite_goes_back(data):
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_a_slice_that_ends_on_weights_that_are_not_finite_goes_back(data, bad):
     s = session(data, seed=0, epochs=3)
     s.run(max_steps=CHECKPOINT_EVERY + 2)
     checkpoint = [array.copy() for array in s.checkpoint]  # taken before step CHECKPOINT_EVERY
@@ -147,7 +148,7 @@ def test_a_slice_that_ends_on_weights_that_are_not_finite_goes_back(data):
 
     def overflowing_step(grads):
         take_step(grads)
-        s.params[0][0][0, 0] = np.inf  # as an overflowing update would leave it
+        s.params[-1][0][3, 5] = bad  # as an overflowing update would leave it
 
     s.optimiser.step = overflowing_step
     progress = s.run(max_steps=1)  # the page would predict right after this slice
