@@ -6,8 +6,8 @@
 //
 // Reads SITE_DIR/src, writes OUT_DIR/<same paths>; CLASSIC_SCRIPTS (comma-separated, relative
 // to src) are plain scripts that stay as they are. Every relative path a bundle keeps (an
-// external import, or `new URL("…", import.meta.url)`) is checked to name a file of SITE_DIR
-// as seen from where the bundle is written. Prints the files written, as JSON, on stdout.
+// external import, `new URL("…", import.meta.url)` or `new URL("…", document.baseURI)`) is
+// checked to name a file the site will serve, as seen from where the bundle is written. Prints the files written, as JSON, on stdout.
 
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -54,6 +54,10 @@ for (const build of BUILDS) {
     const code = readFileSync(join(outDir, name), "utf8");
     for (const match of code.matchAll(/new URL\(\s*(["'])(\.{1,2}\/[^"']+)\1\s*,\s*import\.meta\.url/g)) {
       references.push([name, match[2]]);
+    }
+    // Page-relative URLs (the render worker's): relative to index.html, at the site's root.
+    for (const match of code.matchAll(/new URL\(\s*(["'])([^"':]+)\1\s*,\s*document\.baseURI/g)) {
+      references.push([name, relative(dirname(join(srcDir, name)), join(siteDir, match[2]))]);
     }
   }
 }

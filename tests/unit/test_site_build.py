@@ -208,3 +208,14 @@ def test_a_bundle_referring_to_a_file_the_site_will_not_serve_stops_the_build(tm
     site_dir = fake_site(tmp_path / "site", modules)
     with pytest.raises(site.BuildError, match=r"src/scene/render-worker\.js refers to \./gone\.js"):
         bundle_scripts(ROOT / "node_modules", site_dir, tmp_path)
+
+
+@needs_setup
+def test_a_page_relative_worker_url_is_checked_too(tmp_path):
+    modules = {
+        **ENTRY_POINTS,
+        "main.js": 'new Worker(new URL("src/scene/renamed.js", document.baseURI));\n',
+    }
+    site_dir = fake_site(tmp_path / "site", modules)
+    with pytest.raises(site.BuildError, match=r"src/main\.js refers to scene/renamed\.js"):
+        bundle_scripts(ROOT / "node_modules", site_dir, tmp_path)
