@@ -20,6 +20,13 @@ needs_setup = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> tuple[Path, dict]:
+    """One site build for the tests that only read it: (its folder, its manifest)."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    return out, site.build_site(ROOT, out, CACHE)
+
+
 @needs_setup
 def test_a_tampered_numpy_wheel_stops_the_build_and_says_why(tmp_path, monkeypatch):
     monkeypatch.setattr(site, "_numpy_wheel_bytes", lambda name, cache: b"not the real wheel")
@@ -78,9 +85,8 @@ def test_pyc_derivation_is_reproducible_and_sourceless(tmp_path):
 
 
 @needs_setup
-def test_derived_lock_and_manifest_describe_every_served_file(tmp_path):
-    out = tmp_path / "site"
-    manifest = site.build_site(ROOT, out, CACHE)
+def test_derived_lock_and_manifest_describe_every_served_file(built_site):
+    out, manifest = built_site
     served = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
     assert served - {site.MANIFEST_NAME} == set(manifest["files"])
     for name, digest in manifest["files"].items():
@@ -142,8 +148,8 @@ def test_vendored_addons_import_three_by_relative_path(tmp_path):
 
 
 @needs_setup
-def test_the_site_serves_one_bundle_per_entry_point_that_refers_only_to_served_files(tmp_path):
-    manifest = site.build_site(ROOT, tmp_path / "site", CACHE)
+def test_the_site_serves_one_bundle_per_entry_point_that_refers_only_to_served_files(built_site):
+    out, manifest = built_site
     scripts = sorted(
         name
         for name in manifest["files"]
@@ -157,7 +163,7 @@ def test_the_site_serves_one_bundle_per_entry_point_that_refers_only_to_served_f
         "src/worker/worker.js",
     }
     assert len(chunks) <= 3  # the page's lazy main-thread scene and what it shares
-    worker = (tmp_path / "site" / "src" / "worker" / "worker.js").read_text()
+    worker = (out / "src" / "worker" / "worker.js").read_text()
     assert "// worker/wheels.js" in worker and "\nimport " not in worker.replace(
         'import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";', ""
     )  # one file: its only import is Pyodide's own
