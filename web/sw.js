@@ -33,8 +33,9 @@ function releaseFileName(request) {
   return name === "" ? "index.html" : name;
 }
 
-// Opened once per worker, not per request: a page load asks for some fifty files, and each
-// open is a round trip to the browser's cache storage (paired warm reloads: about 85 ms faster).
+// Opened once per worker, not per request: a page load asks for some twenty files (fifty before
+// the build bundled the JavaScript), and each open is a round trip to the browser's cache
+// storage (paired warm reloads, unbundled: about 85 ms faster).
 let releaseCache = null;
 
 async function fromRelease(name, request) {
