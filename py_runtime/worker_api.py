@@ -47,14 +47,16 @@ class Session:
 # ---------------------------------------------------------------- requests
 
 
-def load(session: Session, text: str) -> dict:
+def load(session: Session, data: np.ndarray | bytes | str) -> dict:
     """Validate an export and make it the session's model.
 
+    ``data`` is the export file: its bytes (the page sends a ``uint8`` buffer, which crosses
+    into Pyodide as one copy; a JS string would cross character by character) or its text.
     Returns ``{"summary": {...}, "layers": [{"weight": float32[out*in], "bias": float32[out]}]}``
     (the weights once per model, for the views). An invalid export raises ``ExportError`` and
     the previous model stays.
     """
-    model = parse_export(text)
+    model = parse_export(data.tobytes() if isinstance(data, np.ndarray) else data)
     if tuple(model.image_shape) != IMAGE_SHAPE:
         drawn = "x".join(map(str, IMAGE_SHAPE))
         expected = "x".join(map(str, model.image_shape))

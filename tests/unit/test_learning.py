@@ -216,7 +216,7 @@ def test_learning_requests_through_the_worker_glue(monkeypatch):
 
     monkeypatch.setattr(worker_glue, "session", Session())
     export = json.dumps(random_export((784, 16, 10), seed=0))
-    assert call("load", text=export)["ok"]
+    assert call("load", data=export)["ok"]
     train = np.frombuffer(asset(200, 1), dtype=np.uint8)
     held = np.frombuffer(asset(50, 2), dtype=np.uint8)
     answer = call("learn_data", dataset="mnist", train=train, held_out=held)

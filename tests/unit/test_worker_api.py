@@ -30,7 +30,7 @@ from py_runtime.worker_api import REQUESTS, RequestError, Session, handle
 def loaded(architecture=(784, 16, 10), seed=4, **kwargs) -> tuple[Session, dict]:
     document = random_export(list(architecture), seed=seed, **kwargs)
     session = Session()
-    handle(session, "load", {"text": json.dumps(document)})
+    handle(session, "load", {"data": json.dumps(document)})
     return session, document
 
 
@@ -49,7 +49,7 @@ def test_the_request_table_names_every_request():
 
 def test_load_returns_the_summary_and_every_layers_weights():
     session, document = loaded()
-    answer = handle(session, "load", {"text": json.dumps(document)})
+    answer = handle(session, "load", {"data": json.dumps(document)})
     assert answer["summary"]["architecture"] == [784, 16, 10]
     assert answer["summary"]["preprocessing"] == "mnist-style"
     model = validate_export(document)
@@ -63,9 +63,12 @@ def test_a_rejected_export_keeps_the_last_good_model():
     bad = random_export([784, 16, 10], seed=2)
     bad["version"] = 9
     with pytest.raises(ExportError):
-        handle(session, "load", {"text": json.dumps(bad)})
+        handle(session, "load", {"data": json.dumps(bad)})
     with pytest.raises(ExportError):
-        handle(session, "load", {"text": "{truncated"})
+        handle(session, "load", {"data": "{truncated"})
+    # The page sends the file's bytes: bytes that are not UTF-8 are refused as JSON, not raised.
+    with pytest.raises(ExportError, match="not valid JSON"):
+        handle(session, "load", {"data": np.frombuffer(b'{"format": "\xff"}', np.uint8)})
     after = handle(session, "predict", {"pixels": digit()})
     np.testing.assert_array_equal(after["probabilities"], before["probabilities"])
 
@@ -74,7 +77,7 @@ def test_an_export_for_another_image_size_is_rejected():
     session, _ = loaded([784, 10], seed=1)
     other = random_export([400, 10], seed=2, image_shape=(20, 20))
     with pytest.raises(ExportError, match=r"dataset.image_shape: this export expects 20x20"):
-        handle(session, "load", {"text": json.dumps(other)})
+        handle(session, "load", {"data": json.dumps(other)})
     assert session.model.architecture == [784, 10]
 
 
@@ -187,8 +190,9 @@ def test_requests_without_a_model_unknown_names_and_bad_arguments_are_refused():
 
 def test_glue_round_trip_moves_arrays_as_buffers(monkeypatch):
     monkeypatch.setattr(worker_glue, "session", Session())
-    text = json.dumps(random_export([784, 16, 10], seed=3))
-    answer, buffers = worker_glue.call("load", json.dumps({"text": text}))
+    export = json.dumps(random_export([784, 16, 10], seed=3)).encode()
+    as_buffer = {"data": {"$buffer": 0, "dtype": "uint8"}}  # how the page sends a file's bytes
+    answer, buffers = worker_glue.call("load", json.dumps(as_buffer), [export])
     value = worker_glue.unpack(json.loads(answer), buffers)
     assert value["ok"] is True and value["value"]["summary"]["architecture"] == [784, 16, 10]
     arguments = {"pixels": {"$buffer": 0, "dtype": "float32"}, "top_n": 2, "mode": "weight"}
@@ -204,7 +208,7 @@ def test_glue_round_trip_moves_arrays_as_buffers(monkeypatch):
 
 def test_glue_reports_refusals_as_messages(monkeypatch):
     monkeypatch.setattr(worker_glue, "session", Session())
-    answer, buffers = worker_glue.call("load", json.dumps({"text": "[]"}))
+    answer, buffers = worker_glue.call("load", json.dumps({"data": "[]"}))
     assert json.loads(answer) == {"ok": False, "error": "the top level must be a JSON object"}
     assert buffers == []
     answer, _ = worker_glue.call("predict", "{}")

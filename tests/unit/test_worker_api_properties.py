@@ -44,7 +44,7 @@ PIXELS = st.one_of(
 
 def _session() -> Session:
     session = Session()
-    handle(session, "load", {"text": MODEL_TEXT})
+    handle(session, "load", {"data": MODEL_TEXT})
     return session
 
 
@@ -78,5 +78,5 @@ def test_any_request_with_any_arguments_answers_or_refuses(name, arguments):
     st.binary(max_size=300).map(lambda raw: np.frombuffer(raw, dtype=np.uint8)),
 )
 def test_load_and_samples_answer_or_refuse_any_content(text, data):
-    tally("worker-requests", _answer_or_own_error("load", {"text": text}))
+    tally("worker-requests", _answer_or_own_error("load", {"data": text}))
     tally("worker-requests", _answer_or_own_error("samples", {"data": data}))

@@ -36,7 +36,7 @@ export const CALL = Object.freeze({
   PREDICT: "predict", // { pixels, mnist_style, top_n, mode } → a frame (see docs/protocol.md)
   BENCH_FORWARD: "bench_forward", // { pixels, repeats, mnist_style } → { medianMs, minMs, maxMs }
   SAMPLES: "samples", // { data: Uint8Array } → { rows, cols, labels, images } (sample digits asset)
-  LOAD: "load", // { text } → { summary, layers } (an export read in the page: the file picker)
+  LOAD: "load", // { data: u8 } → { summary, layers } (an export read in the page: the file picker)
 });
 
 export const EVENT = Object.freeze({

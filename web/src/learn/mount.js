@@ -40,7 +40,7 @@ export function mountLearning(page) {
     checkExportFile(file, MAX_EXPORT_BYTES);
     let model;
     try {
-      model = await bridge.call(CALL.LOAD, { text: await file.text() });
+      model = await bridge.call(CALL.LOAD, { data: new Uint8Array(await file.arrayBuffer()) });
     } catch (error) {
       throw new Error(LEARN_TEXT.fileRejected(file.name, error.message));
     }

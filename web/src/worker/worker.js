@@ -167,9 +167,9 @@ async function handle(call, request) {
 }
 
 /** Validate and install an export; a rejected file leaves the current model in place. */
-function load(call, text, url) {
+function load(call, data, url) {
   try {
-    return call("load", { text });
+    return call("load", { data });
   } catch (error) {
     throw new Error(MESSAGES.weightsRejected(url, messageOf(error)));
   }
@@ -236,20 +236,27 @@ async function fetchExport(url) {
   const declared = Number(response.headers.get("content-length") || 0);
   if (declared > MAX_EXPORT_BYTES) throw tooLarge(declared);
   // Read with a cap, so a server that sends no length cannot make us buffer a huge body.
+  // Bytes, not text: they cross into Python as one copy (py_runtime parses the UTF-8).
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
+  const chunks = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
+    if (done) break;
     size += value.byteLength;
     if (size > MAX_EXPORT_BYTES) {
       await reader.cancel();
       throw tooLarge(`more than ${MAX_EXPORT_BYTES}`);
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 async function fetchBytes(url, what) {
