@@ -132,7 +132,7 @@ test("installing writes each file under site-packages, handing over its bytes", 
   assert.deepEqual([...pyodide.cache.keys()], ["/lib/python312.zip"]);
 });
 
-test("a wheel is fetched by the lock's file name, with its sha256 as the integrity to check", async (t) => {
+test("without WebCrypto, a wheel is fetched with its sha256 as the integrity to check", async (t) => {
   const wheel = zip([["pkg/__init__.py", ""]]);
   const digest = createHash("sha256").update(wheel);
   const integrity = `sha256-${digest.copy().digest("base64")}`;
@@ -150,17 +150,44 @@ test("a wheel is fetched by the lock's file name, with its sha256 as the integri
     if (actual !== options.integrity) throw new TypeError("Failed to fetch");
     return new Response(body, { status });
   });
-  assert.deepEqual(await fetchWheel("http://site/vendor/pyodide/", lock, "pkg"), wheel);
+  const noWebCrypto = null;
+  assert.deepEqual(await fetchWheel("http://site/vendor/pyodide/", lock, "pkg", noWebCrypto), wheel);
   assert.deepEqual(asked, [["http://site/vendor/pyodide/pkg-1.0-py3-none-any.whl", integrity]]);
 
   body = new Uint8Array(wheel);
   body[10] ^= 0xff;
   await assert.rejects(
-    fetchWheel("http://site/", lock, "pkg"),
+    fetchWheel("http://site/", lock, "pkg", noWebCrypto),
     new RegExp(`pkg-1.0-py3-none-any.whl was not downloaded, or its sha256 is not the ${sha256}`),
   );
   body = wheel;
   status = 404;
-  await assert.rejects(fetchWheel("http://site/", lock, "pkg"), /pkg-1.0-py3-none-any.whl: HTTP 404/);
-  await assert.rejects(fetchWheel("http://site/", lock, "other"), /no package "other"/);
+  await assert.rejects(
+    fetchWheel("http://site/", lock, "pkg", noWebCrypto),
+    /pkg-1.0-py3-none-any.whl: HTTP 404/,
+  );
+  await assert.rejects(fetchWheel("http://site/", lock, "other", noWebCrypto), /no package "other"/);
+});
+
+test("with WebCrypto, a wheel is fetched plainly and its bytes' sha256 checked", async (t) => {
+  const wheel = zip([["pkg/__init__.py", ""]]);
+  const sha256 = createHash("sha256").update(wheel).digest("hex");
+  const lock = { packages: { pkg: { file_name: "pkg-1.0-py3-none-any.whl", sha256 } } };
+  const asked = [];
+  let body = wheel;
+  t.mock.method(globalThis, "fetch", async (url, options) => {
+    asked.push([String(url), options]);
+    return new Response(body, { status: 200 });
+  });
+  assert.ok(globalThis.crypto?.subtle, "Node has WebCrypto");
+  assert.deepEqual(await fetchWheel("http://site/vendor/pyodide/", lock, "pkg"), wheel);
+  assert.deepEqual(asked, [["http://site/vendor/pyodide/pkg-1.0-py3-none-any.whl", {}]]);
+
+  body = new Uint8Array(wheel);
+  body[10] ^= 0xff;
+  const found = createHash("sha256").update(body).digest("hex");
+  await assert.rejects(
+    fetchWheel("http://site/", lock, "pkg"),
+    new RegExp(`pkg-1.0-py3-none-any.whl: its sha256 is ${found}, not the ${sha256} of pyodide-lock.json`),
+  );
 });
