@@ -9,7 +9,9 @@ the NumPy wheel and ``py_runtime`` with sourceless ``.pyc`` instead of ``.py`` (
 Pyodide's own CPython under Node, so no boot compiles Python again), the NumPy wheel split by
 what the page needs at boot (``deploy/wheel_split.py``), a ``pyodide-lock.json`` with the
 derived wheels' sha256s, ``.br``/``.gz`` beside the large files, and ``sw.js`` (the
-offline cache) stamped with the release id. ``build-manifest.json`` lists every file's sha256.
+offline cache) stamped with the release id, and a copy of Pyodide's runtime script named by its
+sha256 (the runtime worker loads it past the service worker, so that Chromium keeps its compiled
+code). ``build-manifest.json`` lists every file's sha256.
 
     python -m deploy.site build --out build/site [--source .] [--cache .cache]
     python -m deploy.site verify build/site
@@ -81,11 +83,25 @@ PRECOMPRESS_MIN_BYTES = 1024
 
 
 ON_DEMAND_PREFIXES = ("learn/",)  # fetched only when the learning panel opens: not precached
+# Pyodide's runtime script, and the copy named by its content that the runtime worker asks for
+# past the service worker (web/src/worker/worker.js; not precached: offline the worker loads
+# RUNTIME_SCRIPT from the release's cache instead).
+RUNTIME_SCRIPT = "vendor/pyodide/pyodide.asm.js"
+CONTENT_NAMED_SCRIPT = re.compile(r"vendor/pyodide/pyodide\.asm\.([0-9a-f]{16})\.js")
+RUNTIME_WORKER = "src/worker/worker.js"
+RUNTIME_SCRIPT_PLACEHOLDER = "__MLPVIS_RUNTIME_SCRIPT__"
 
 
 def on_demand(name: str) -> bool:
     """A served file the offline cache leaves out (the learning panel's digits, 5 MB)."""
     return name.startswith(ON_DEMAND_PREFIXES)
+
+
+def precached(name: str) -> bool:
+    """Whether the service worker stores ``name`` (a served file, not a compressed variant)."""
+    return (
+        name != SERVICE_WORKER and not on_demand(name) and not CONTENT_NAMED_SCRIPT.fullmatch(name)
+    )
 
 
 def sha256_file(path: Path) -> str:
@@ -425,6 +441,7 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
     shutil.copytree(vendor / "three", out_dir / "vendor" / "three")
     _import_three_relatively(out_dir / "vendor" / "three")
     bundle_scripts(_node_modules(source_root, cache_dir), out_dir, cache_dir)
+    _stamp_runtime_script(out_dir)
     vendor_manifest = json.loads((vendor / "vendor-manifest.json").read_text())
     release = _stamp_service_worker(out_dir)
     offline = sorted(_hash_tree(out_dir))
@@ -438,7 +455,7 @@ def build_site(source_root: Path, out_dir: Path, cache_dir: Path) -> dict:
             f"vendor/pyodide/{name}": {"from_sha256": digest}
             for name, digest in derived_manifest["from"].items()
         },
-        "offline": [name for name in offline if name != SERVICE_WORKER and not on_demand(name)],
+        "offline": [name for name in offline if precached(name)],
         "encodings": encodings,
         "files": _hash_tree(out_dir),
     }
@@ -457,6 +474,20 @@ def _write_runtime(package_dir: Path, target: Path, vendor: Path, cache_dir: Pat
         derive_pyc(vendor / "pyodide", [job], scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stamp_runtime_script(out_dir: Path) -> str:
+    """Copy Pyodide's runtime script to a name made of its sha256 and write that name into the
+    runtime worker's bundle; return the name."""
+    script = out_dir / RUNTIME_SCRIPT
+    named = f"pyodide.asm.{sha256_file(script)[:16]}.js"
+    shutil.copy2(script, script.with_name(named))
+    worker = out_dir / RUNTIME_WORKER
+    text = worker.read_text()
+    if text.count(RUNTIME_SCRIPT_PLACEHOLDER) != 1:
+        raise BuildError(f"{worker} should hold the {RUNTIME_SCRIPT_PLACEHOLDER} placeholder once")
+    worker.write_text(text.replace(RUNTIME_SCRIPT_PLACEHOLDER, named))
+    return named
 
 
 def _stamp_service_worker(out_dir: Path) -> str:
@@ -543,13 +574,19 @@ def verify_site(out_dir: Path) -> None:
     variants = {
         f"{name}.{suffix}" for name, found in manifest["encodings"].items() for suffix in found
     }
-    served = set(manifest["files"]) - variants - {SERVICE_WORKER}
-    served = {name for name in served if not on_demand(name)}
+    served = {name for name in set(manifest["files"]) - variants if precached(name)}
     if set(manifest["offline"]) != served:
         raise BuildError(
             "the offline list differs from the served files: "
             f"{', '.join(sorted(set(manifest['offline']) ^ served))}"
         )
+    named = [name for name in manifest["files"] if CONTENT_NAMED_SCRIPT.fullmatch(name)]
+    if len(named) != 1 or sha256_file(out_dir / named[0])[:16] != CONTENT_NAMED_SCRIPT.fullmatch(
+        named[0]
+    ).group(1):
+        raise BuildError(f"expected one copy of {RUNTIME_SCRIPT} named by its sha256: {named}")
+    if Path(named[0]).name not in (out_dir / RUNTIME_WORKER).read_text():
+        raise BuildError(f"{RUNTIME_WORKER} does not name {named[0]}")
     for name, found in manifest["encodings"].items():
         if (
             "gz" in found

@@ -13,6 +13,7 @@ const CACHE_PREFIX = "mlpvis-";
 const CACHE = `${CACHE_PREFIX}${RELEASE}`;
 const MANIFEST = "build-manifest.json";
 const PARALLEL_FETCHES = 6;
+const NETWORK_QUERY = "?network"; // requests left to the network (and the HTTP cache)
 // Headers a stored response must not carry: the body is stored decoded and whole.
 const DROPPED_HEADERS = ["content-encoding", "content-length", "date", "last-modified", "vary"];
 const scope = new URL(self.registration.scope);
@@ -24,10 +25,16 @@ self.addEventListener("fetch", (event) => {
   if (name !== null) event.respondWith(fromRelease(name, event.request));
 });
 
-/** The file a request asks for, relative to the scope ("" is index.html); null: not ours. */
+/**
+ * The file a request asks for, relative to the scope ("" is index.html); null: not ours.
+ * A request marked `?network` is not ours either: the runtime worker asks so for a script
+ * named by its content, which Chromium then compiles once and keeps (its code cache serves
+ * only what came from the HTTP cache); offline it falls back to a file of this release.
+ */
 function releaseFileName(request) {
   if (request.method !== "GET") return null;
   const url = new URL(request.url);
+  if (url.search === NETWORK_QUERY) return null;
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return null;
   const name = decodeURIComponent(url.pathname.slice(scope.pathname.length));
   return name === "" ? "index.html" : name;

@@ -4,6 +4,7 @@ reload with the network gone boots and predicts, and a new release replaces the 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -130,3 +131,55 @@ def test_a_new_release_replaces_the_cached_one_whole(sw_context, second_release,
         served = page.evaluate(SERVED_HASHES_JS, second["offline"])
         assert served == {name: second["files"][name] for name in second["offline"]}
         assert predicts_sample(page)
+
+
+RUNTIME_SCRIPT_URL = re.compile(r".*/pyodide\.asm\.(?:[0-9a-f]{16}\.)?js(?:\?network)?")
+
+
+def _runtime_script_requests(page) -> list:
+    """Collect the requests for Pyodide's runtime script (the page's workers' too)."""
+    seen = []
+
+    def keep(request) -> None:
+        if RUNTIME_SCRIPT_URL.fullmatch(request.url):
+            seen.append(request)
+
+    page.on("requestfinished", keep)
+    page.on("requestfailed", keep)
+    return seen
+
+
+def test_online_the_runtime_script_comes_past_the_service_worker_named_by_its_content(
+    sw_context, site_url
+):
+    # Chromium keeps compiled code only for scripts from its HTTP cache: the runtime worker
+    # asks for the copy named by its sha256 with `?network`, which sw.js leaves to the network.
+    named = [n for n in manifest_of(SITE)["files"] if site_build.CONTENT_NAMED_SCRIPT.fullmatch(n)]
+    page = sw_context.new_page()
+    page.goto(site_url)
+    wait_ready(page)
+    page.evaluate(RELEASE_CACHED_JS)
+    seen = _runtime_script_requests(page)
+    page.reload()
+    wait_ready(page)
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    asked = [(r.url.split("/")[-1], r.response().from_service_worker) for r in seen]
+    assert asked == [(f"{named[0].split('/')[-1]}?network", False)]
+
+
+def test_without_the_content_named_runtime_script_the_release_copy_boots(sw_context, site_url):
+    # After a deploy of another Pyodide the server has no copy of that name: the worker loads
+    # its own release's pyodide.asm.js from the service worker's cache, never a mix of two.
+    page = sw_context.new_page()
+    page.goto(site_url)
+    wait_ready(page)
+    page.evaluate(RELEASE_CACHED_JS)
+    sw_context.route("**/pyodide.asm.*.js?network", lambda route: route.fulfill(status=404))
+    seen = _runtime_script_requests(page)
+    page.reload()
+    wait_ready(page)
+    asked = [(r.url.split("/")[-1], r.response().status) for r in seen]
+    assert asked[0][0].endswith(".js?network") and asked[0][1] == 404
+    assert asked[-1] == ("pyodide.asm.js", 200) and seen[-1].response().from_service_worker
+    assert predicts_sample(page)
+    assert page.get_by_test_id("error").is_hidden()

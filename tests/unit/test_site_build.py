@@ -125,12 +125,34 @@ def test_derived_lock_and_manifest_describe_every_served_file(built_site):
     assert {f"vendor/pyodide/{wheel}.br", "vendor/pyodide/pyodide.asm.wasm.gz"} <= variants
     learning = {name for name in manifest["files"] if name.startswith("learn/")}
     assert "learn/index.json" in learning and "learn/mnist-train.bin.gz" in learning
-    assert set(manifest["offline"]) == set(manifest["files"]) - variants - {"sw.js"} - learning
+    named = {name for name in manifest["files"] if site.CONTENT_NAMED_SCRIPT.fullmatch(name)}
+    expected = set(manifest["files"]) - variants - {"sw.js"} - learning - named
+    assert set(manifest["offline"]) == expected
     assert manifest["release"] in (out / "sw.js").read_text()
     # A derived file changed after the build is caught.
     (pyodide / wheel).write_bytes(b"tampered")
     with pytest.raises(site.BuildError, match="numpy-2.0.2.*has sha256"):
         site.verify_site(out)
+
+
+def test_the_runtime_worker_names_a_copy_of_the_runtime_script_made_of_its_sha256(built_site):
+    # The worker loads that copy past the service worker (Chromium keeps compiled code only for
+    # scripts from its HTTP cache); offline it loads pyodide.asm.js from the release's cache.
+    out, manifest = built_site
+    named = [name for name in manifest["files"] if site.CONTENT_NAMED_SCRIPT.fullmatch(name)]
+    assert len(named) == 1 and named[0] not in manifest["offline"]
+    script = (out / site.RUNTIME_SCRIPT).read_bytes()
+    assert (out / named[0]).read_bytes() == script
+    assert (
+        named[0]
+        == f"vendor/pyodide/pyodide.asm.{site.sha256_file(out / site.RUNTIME_SCRIPT)[:16]}.js"
+    )
+    assert site.RUNTIME_SCRIPT in manifest["offline"]
+    worker = (out / site.RUNTIME_WORKER).read_text()
+    assert (
+        f'"{named[0].split("/")[-1]}"' in worker and site.RUNTIME_SCRIPT_PLACEHOLDER not in worker
+    )
+    assert '"?network"' in (out / "sw.js").read_text()
 
 
 def test_vendored_addons_import_three_by_relative_path(tmp_path):

@@ -36,8 +36,17 @@ const lock = fetchBytes(`${PYODIDE_URL}pyodide-lock.json`, "pyodide-lock.json").
 const numpyWheel = lock.then((packages) => fetchWheel(PYODIDE_URL, packages, "numpy"));
 numpyWheel.catch(() => {}); // reported when awaited in boot()
 // Pyodide's runtime script loads while the page sets up (loadPyodide would load it only once
-// it runs); it sets globalThis._createPyodideModule, which loadPyodide then uses.
-const runtimeScript = import("../../vendor/pyodide/pyodide.asm.js");
+// it runs); it sets globalThis._createPyodideModule, which loadPyodide then uses. It comes past
+// the service worker when the network answers: Chromium keeps V8's compiled code for scripts
+// from its HTTP cache, not for a service worker's responses, so a warm boot then skips
+// compiling its 1.3 MB. The build writes a copy named by its sha256 (deploy/site.py stamps the
+// name here; sw.js lets `?network` requests through), so the server can only answer with these
+// very bytes, or 404 after a deploy of another Pyodide; then, and offline, this release's own
+// copy loads from the service worker's cache.
+const CONTENT_NAMED_SCRIPT = "__MLPVIS_RUNTIME_SCRIPT__";
+const runtimeScript = import(`${PYODIDE_URL}${CONTENT_NAMED_SCRIPT}?network`).catch(
+  () => import("../../vendor/pyodide/pyodide.asm.js"),
+);
 runtimeScript.catch(() => {}); // loadPyodide loads it again, and reports what fails
 const python = boot();
 python.catch(() => {});
