@@ -87,7 +87,7 @@ ON_DEMAND_PREFIXES = ("learn/",)  # fetched only when the learning panel opens: 
 # past the service worker (web/src/worker/worker.js; not precached: offline the worker loads
 # RUNTIME_SCRIPT from the release's cache instead).
 RUNTIME_SCRIPT = "vendor/pyodide/pyodide.asm.js"
-CONTENT_NAMED_SCRIPT = re.compile(r"vendor/pyodide/pyodide\.asm\.([0-9a-f]{16})\.js")
+CONTENT_NAMED_SCRIPT = re.compile(r"vendor/pyodide/pyodide\.asm\.[0-9a-f]{16}\.js")
 RUNTIME_WORKER = "src/worker/worker.js"
 RUNTIME_SCRIPT_PLACEHOLDER = "__MLPVIS_RUNTIME_SCRIPT__"
 
@@ -476,17 +476,21 @@ def _write_runtime(package_dir: Path, target: Path, vendor: Path, cache_dir: Pat
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def content_named_script(out_dir: Path) -> str:
+    """Where the copy of the site's runtime script named by its sha256 goes (site-relative)."""
+    return f"vendor/pyodide/pyodide.asm.{sha256_file(out_dir / RUNTIME_SCRIPT)[:16]}.js"
+
+
 def _stamp_runtime_script(out_dir: Path) -> str:
     """Copy Pyodide's runtime script to a name made of its sha256 and write that name into the
-    runtime worker's bundle; return the name."""
-    script = out_dir / RUNTIME_SCRIPT
-    named = f"pyodide.asm.{sha256_file(script)[:16]}.js"
-    shutil.copy2(script, script.with_name(named))
+    runtime worker's bundle; return the copy's site-relative path."""
+    named = content_named_script(out_dir)
+    shutil.copy2(out_dir / RUNTIME_SCRIPT, out_dir / named)
     worker = out_dir / RUNTIME_WORKER
     text = worker.read_text()
     if text.count(RUNTIME_SCRIPT_PLACEHOLDER) != 1:
         raise BuildError(f"{worker} should hold the {RUNTIME_SCRIPT_PLACEHOLDER} placeholder once")
-    worker.write_text(text.replace(RUNTIME_SCRIPT_PLACEHOLDER, named))
+    worker.write_text(text.replace(RUNTIME_SCRIPT_PLACEHOLDER, Path(named).name))
     return named
 
 
@@ -580,13 +584,12 @@ def verify_site(out_dir: Path) -> None:
             "the offline list differs from the served files: "
             f"{', '.join(sorted(set(manifest['offline']) ^ served))}"
         )
+    expected = content_named_script(out_dir)
     named = [name for name in manifest["files"] if CONTENT_NAMED_SCRIPT.fullmatch(name)]
-    if len(named) != 1 or sha256_file(out_dir / named[0])[:16] != CONTENT_NAMED_SCRIPT.fullmatch(
-        named[0]
-    ).group(1):
-        raise BuildError(f"expected one copy of {RUNTIME_SCRIPT} named by its sha256: {named}")
-    if Path(named[0]).name not in (out_dir / RUNTIME_WORKER).read_text():
-        raise BuildError(f"{RUNTIME_WORKER} does not name {named[0]}")
+    if named != [expected] or manifest["files"][expected] != manifest["files"][RUNTIME_SCRIPT]:
+        raise BuildError(f"expected one copy of {RUNTIME_SCRIPT}, {expected}: found {named}")
+    if Path(expected).name not in (out_dir / RUNTIME_WORKER).read_text():
+        raise BuildError(f"{RUNTIME_WORKER} does not name {expected}")
     for name, found in manifest["encodings"].items():
         if (
             "gz" in found
