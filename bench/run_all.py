@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, machine
 from bench.common import write_json as save
+from tests.support import CHROMIUM_ARGS
 
 BENCHMARKS = {
     "page": "bench/bench_page.py",
@@ -256,7 +257,7 @@ def write_markdown(results: dict, path: Path, plot_path: Path | None) -> None:
         f"- Date: {info['date']}",
         f"- Machine: {info['platform']}, {info['cpus']} CPUs, Python {info['python']}",
     ]
-    for key in ("chromium", "torch", "pyodide", "three"):
+    for key in ("chromium", "chromium_args", "torch", "pyodide", "three"):
         if info.get(key):
             lines.append(f"- {key}: {info[key]}")
     lines += ["", "## Headlines", ""]
@@ -305,6 +306,7 @@ def versions() -> dict:
         found["chromium"] = output.stdout.strip()
     except OSError:
         pass
+    found["chromium_args"] = " ".join(f"`{arg}`" for arg in CHROMIUM_ARGS)
     for name in ("pyodide", "three"):
         manifest = ROOT / "node_modules" / name / "package.json"
         if manifest.is_file():
