@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .constants import CONNECTION_MODES
+from .constants import BY_CONTRIBUTION, BY_WEIGHT, CONNECTION_MODES
 
 
 def top_incoming(
-    weight: np.ndarray, n: int, inputs: np.ndarray | None = None, mode: str = "weight"
+    weight: np.ndarray, n: int, inputs: np.ndarray | None = None, mode: str = BY_WEIGHT
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(indices, values)``, each ``[out, k]`` with ``k = min(n, in)``.
 
@@ -23,9 +23,9 @@ def top_incoming(
     if k == 0:
         empty = np.zeros((out_width, 0))
         return empty.astype(np.int32), empty.astype(np.float32)
-    if mode == "contribution":
+    if mode == BY_CONTRIBUTION:
         if inputs is None:
-            raise ValueError("mode 'contribution' needs the layer's inputs")
+            raise ValueError(f"mode {BY_CONTRIBUTION!r} needs the layer's inputs")
         signed = weight * np.asarray(inputs, dtype=np.float32)[np.newaxis, :]
     else:
         signed = weight

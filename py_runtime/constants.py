@@ -11,17 +11,21 @@ IMAGE_SHAPE = (28, 28)
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 """Largest weights export read (checked before parsing, and while streaming in the worker)."""
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-CONNECTION_MODES = ("weight", "contribution")
+BY_WEIGHT = "weight"
+BY_CONTRIBUTION = "contribution"
+CONNECTION_MODES = (BY_WEIGHT, BY_CONTRIBUTION)
 """How the scene ranks a neuron's incoming connections: by |w| or by the live |input × w|."""
-PREPROCESSING = ("mnist-style", "none")
+MNIST_STYLE = "mnist-style"
+NO_PREPROCESSING = "none"
+PREPROCESSING = (MNIST_STYLE, NO_PREPROCESSING)
 """Input preprocessing an export can ask for (``dataset.preprocessing``)."""
 BUFFER_KEY = "$buffer"
 """The key of a typed-array placeholder in the JSON between page and runtime (worker_glue)."""
 BUFFER_DTYPES = ("float32", "int32", "uint8")
 """The array types that cross between page and runtime (JS: Float32Array, Int32Array, …)."""
 DATASETS = {
-    "mnist": {"preprocessing": "mnist-style", "subject": "digit"},
-    "fashion-mnist": {"preprocessing": "none", "subject": "clothing"},
+    "mnist": {"preprocessing": MNIST_STYLE, "subject": "digit"},
+    "fashion-mnist": {"preprocessing": NO_PREPROCESSING, "subject": "clothing"},
 }
 """Per dataset: the preprocessing of exports that name none, and what a drawing shows."""
 TRAINING_PACKAGE = "numpy-random"
@@ -43,7 +47,10 @@ def shared() -> dict:
         "IMAGE_SHAPE": list(IMAGE_SHAPE),
         "MAX_EXPORT_BYTES": MAX_EXPORT_BYTES,
         "ACTIVATIONS": list(ACTIVATIONS),
+        "BY_WEIGHT": BY_WEIGHT,
+        "BY_CONTRIBUTION": BY_CONTRIBUTION,
         "CONNECTION_MODES": list(CONNECTION_MODES),
+        "MNIST_STYLE": MNIST_STYLE,
         "PREPROCESSING": list(PREPROCESSING),
         "DATASETS": DATASETS,
         "BUFFER_KEY": BUFFER_KEY,

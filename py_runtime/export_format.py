@@ -386,7 +386,7 @@ def build_export(
 
 
 def random_export(
-    architecture: list[int] | tuple[int, ...] = (784, 128, 64, 10),
+    architecture: list[int] | tuple[int, ...] = (IMAGE_SHAPE[0] * IMAGE_SHAPE[1], 128, 64, 10),
     seed: int = 0,
     dtype: str = "float32",
     **kwargs,

@@ -11,6 +11,8 @@ import functools
 
 import numpy as np
 
+from py_runtime.constants import IMAGE_SHAPE
+
 INK_THRESHOLD = 0.05
 FIT_BOX = 20
 
@@ -57,7 +59,7 @@ def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
 
 
 def preprocess(
-    pixels: np.ndarray, shape: tuple[int, int] = (28, 28), box: int = FIT_BOX
+    pixels: np.ndarray, shape: tuple[int, int] = IMAGE_SHAPE, box: int = FIT_BOX
 ) -> np.ndarray:
     """Return the MNIST-style version of ``pixels`` (flat or 2-D, values in [0, 1]), flat."""
     image = np.asarray(pixels, dtype=np.float64).reshape(shape)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .connections import top_incoming
-from .constants import CONNECTION_MODES, IMAGE_SHAPE
+from .constants import BY_CONTRIBUTION, BY_WEIGHT, CONNECTION_MODES, IMAGE_SHAPE
 from .export_format import ExportError, Model, parse_export
 from .forward import forward, is_blank
 from .learning import LEARNING_REQUESTS
@@ -81,7 +81,7 @@ def predict(
     pixels: np.ndarray,
     mnist_style: bool = False,
     top_n: int = 0,
-    mode: str = "weight",
+    mode: str = BY_WEIGHT,
 ) -> dict:
     """One frame: everything the views show for ``pixels`` (flat, in [0, 1]) under the settings.
 
@@ -225,11 +225,11 @@ def _connections(
     if not isinstance(top_n, int) or isinstance(top_n, bool) or top_n < 0:
         raise RequestError(f"top_n must be a non-negative integer, found {top_n!r}")
     model = session.require_model()
-    if mode == "weight" and top_n in session.weight_connections:
+    if mode == BY_WEIGHT and top_n in session.weight_connections:
         return session.weight_connections[top_n]
     layers = []
     for index, dense in enumerate(model.layers):
-        inputs = layer_inputs[index] if mode == "contribution" else None
+        inputs = layer_inputs[index] if mode == BY_CONTRIBUTION else None
         indices, values = top_incoming(dense.weight, top_n, inputs, mode)
         layers.append(
             {
@@ -238,6 +238,6 @@ def _connections(
                 "values": values.reshape(-1),
             }
         )
-    if mode == "weight":
+    if mode == BY_WEIGHT:
         session.weight_connections[top_n] = layers
     return layers

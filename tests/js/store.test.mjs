@@ -2,8 +2,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { CONNECTION_MODES } from "../../web/src/constants.js";
 import { isValid, SETTINGS, settingsWith } from "../../web/src/settings.js";
 import { Store } from "../../web/src/store.js";
+import { BRUSH_SIZES } from "../../web/src/ui/brush.js";
+import { SCENE_TEXT } from "../../web/src/ui/strings.js";
 
 test("old shared links keep working: every key of the table is read", () => {
   const store = new Store({
@@ -124,4 +127,28 @@ test("isValid: a value is valid when it survives write → parse unchanged", () 
   assert.equal(isValid("snapshot", null), true);
   assert.equal(isValid("topN", null), false);
   assert.equal(isValid("weightsUrl", ""), false);
+});
+
+test("a range setting's bounds (for its control) are the bounds its parse accepts", () => {
+  for (const [name, definition] of Object.entries(SETTINGS)) {
+    if (definition.min === undefined) continue;
+    const { min, max, parse } = definition;
+    assert.equal(parse(String(min)), min, name);
+    assert.equal(parse(String(max)), max, name);
+    assert.equal(parse(String(min - 1)), undefined, name);
+    assert.equal(parse(String(max + 1)), undefined, name);
+    assert.ok(min <= definition.fallback && definition.fallback <= max, name);
+  }
+  // the brush's sizes are the brush module's own (one radius per size)
+  const sizes = Object.keys(BRUSH_SIZES).map(Number);
+  assert.deepEqual(
+    [SETTINGS.brushSize.min, SETTINGS.brushSize.max],
+    [Math.min(...sizes), Math.max(...sizes)],
+  );
+});
+
+test("every connection mode has its words in the scene's toolbar and legend", () => {
+  assert.deepEqual(Object.keys(SCENE_TEXT.modes), [...CONNECTION_MODES]);
+  assert.deepEqual(Object.keys(SCENE_TEXT.legendLines), [...CONNECTION_MODES]);
+  assert.ok(CONNECTION_MODES.includes(SETTINGS.mode.fallback));
 });

@@ -238,6 +238,38 @@ def test_learning_requests_through_the_worker_glue(monkeypatch):
     assert reset["model"]["summary"]["architecture"] == [784, 16, 10]
 
 
+def test_status_model_and_stop_requests(monkeypatch):
+    from py_runtime import worker_glue
+
+    monkeypatch.setattr(worker_glue, "session", Session())
+    refused = call("learn_model")  # before any model is loaded
+    assert refused["ok"] is False and "no model is loaded" in refused["error"]
+    assert call("load", data=json.dumps(random_export((784, 16, 10), seed=0)))["ok"]
+    status = call("learn_status")["value"]
+    assert status == {
+        "dataset": None,
+        "has_data": False,
+        "session": None,
+        "changed": False,
+        "progress": None,
+    }
+    model = call("learn_model")["value"]
+    assert model["summary"]["architecture"] == [784, 16, 10]
+    assert [layer["weight"].shape for layer in model["layers"]] == [(784 * 16,), (16 * 10,)]
+    assert "nothing is training" in call("learn_stop")["error"]
+    train = np.frombuffer(asset(200, 1), dtype=np.uint8)
+    held = np.frombuffer(asset(50, 2), dtype=np.uint8)
+    call("learn_data", dataset="mnist", train=train, held_out=held)
+    call("learn_train", options={"epochs": 3, "hidden": [8]})
+    call("learn_slice", seconds=0)
+    training = call("learn_status")["value"]
+    assert training["session"] is not None and training["progress"]["done"] is False
+    assert training["changed"] is True and training["has_data"] is True
+    stopped = call("learn_stop")["value"]
+    assert stopped["done"] is True and stopped["steps"] == 1
+    assert call("learn_model")["value"]["summary"]["architecture"] == [784, 8, 10]
+
+
 def test_weight_connection_caches_follow_the_training(learner):
     from py_runtime.worker_api import predict
 

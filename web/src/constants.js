@@ -4,7 +4,10 @@
 export const IMAGE_SHAPE = Object.freeze([28, 28]);
 export const MAX_EXPORT_BYTES = Object.freeze(67108864);
 export const ACTIVATIONS = Object.freeze(["relu", "tanh", "sigmoid", "linear"]);
+export const BY_WEIGHT = Object.freeze("weight");
+export const BY_CONTRIBUTION = Object.freeze("contribution");
 export const CONNECTION_MODES = Object.freeze(["weight", "contribution"]);
+export const MNIST_STYLE = Object.freeze("mnist-style");
 export const PREPROCESSING = Object.freeze(["mnist-style", "none"]);
 export const DATASETS = Object.freeze({"mnist": {"preprocessing": "mnist-style", "subject": "digit"}, "fashion-mnist": {"preprocessing": "none", "subject": "clothing"}});
 export const BUFFER_KEY = Object.freeze("$buffer");

@@ -4,7 +4,7 @@
 // the views (bars, network input, 3D scene) only render. Exposes `window.mlpvis`.
 
 import { RuntimeBridge } from "./bridge.js";
-import { DATASETS } from "./constants.js";
+import { DATASETS, MNIST_STYLE } from "./constants.js";
 import { mountLearning } from "./learn/mount.js";
 import { keepOffline } from "./offline.js";
 import { checkPixels } from "./pixels.js";
@@ -57,6 +57,8 @@ const grid = new DrawGrid(byTestId("draw-grid"), { onChange: () => drawingChange
 const undoButton = byTestId("undo");
 const eraseButton = byTestId("erase-mode");
 const brushInput = byTestId("brush-size");
+brushInput.min = String(SETTINGS.brushSize.min); // the settings table gives the bounds
+brushInput.max = String(SETTINGS.brushSize.max);
 const preprocessToggle = byTestId("preprocess");
 
 // ---- controls write to the store ----
@@ -122,7 +124,7 @@ bridge.on("stage", (event) => status.stage(event));
 bridge.on("fatal", (message) => status.fatal(message));
 bridge.on("model", ({ summary, layers }) => {
   // The model says which preprocessing it expects; a link's or the person's choice still wins.
-  store.setDefaults({ mnistStyle: summary.preprocessing === "mnist-style" });
+  store.setDefaults({ mnistStyle: summary.preprocessing === MNIST_STYLE });
   applySubject(document, DATASETS[summary.dataset]?.subject ?? "digit");
   probabilities.setLabels(summary.labels); // keeps the bars when the labels are unchanged
   compact.setLabels(summary.labels);

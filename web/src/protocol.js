@@ -77,7 +77,7 @@ const TYPED_ARRAYS = { float32: Float32Array, int32: Int32Array, uint8: Uint8Arr
 
 /**
  * Decode Python's answer: `json` with placeholders filled from `buffers`. A placeholder is a
- * whole buffer, `{"$buffer": i}`, or a view of one, `{"$buffer": i, dtype, offset, length}`
+ * whole buffer, `{[BUFFER_KEY]: i}`, or a view of one, `{[BUFFER_KEY]: i, dtype, offset, length}`
  * (offset in bytes, length in items): py_runtime.worker_glue.pack puts every array of an
  * answer in one buffer.
  */

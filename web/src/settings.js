@@ -2,7 +2,8 @@
 // The store (web/src/store.js) is the only writer of page state; controls, the URL, the bridge
 // and the views read these definitions and never validate on their own.
 
-import { CONNECTION_MODES } from "./constants.js";
+import { BY_WEIGHT, CONNECTION_MODES } from "./constants.js";
+import { BRUSH_SIZES } from "./ui/brush.js";
 
 /** Largest number of incoming connections per neuron the scene draws. */
 export const MAX_TOP_N = 64;
@@ -19,13 +20,17 @@ const number = (min, max) => (text) => {
   const value = text.trim() === "" ? Number.NaN : Number(text) + 0;
   return Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 };
+/** An integer setting from `min` to `max`: its bounds (for its control) and its parse. */
+const integerRange = (min, max) => ({ min, max, parse: integer(min, max) });
+const brushSizes = Object.keys(BRUSH_SIZES).map(Number);
 const oneOf = (values) => (text) => (values.includes(text) ? text : undefined);
 const flag = (text) => (text === "1" ? true : text === "0" ? false : undefined);
 const writeFlag = (value) => (value ? "1" : "0");
 
 /**
  * name → { key: URL-hash key, fallback: default value, parse: URL text → value (undefined when
- * invalid), write: value → URL text (default String), runtime: true when the page decides the
+ * invalid), min/max: an integer setting's bounds (its control's too), write: value → URL text
+ * (default String), runtime: true when the page decides the
  * default at run time (the loaded model's preprocessing, the reduced-motion preference),
  * query: a URL query parameter that also sets it (the hash wins), frame: true when a frame is
  * computed under it (a change asks for a new frame; the bridge sends it to the runtime),
@@ -36,9 +41,9 @@ export const SETTINGS = Object.freeze({
   weightsUrl: { key: "w", query: "weights", fallback: DEFAULT_WEIGHTS, parse: (text) => text || undefined },
   snapshot: { key: "t", fallback: null, parse: integer(0, 10_000) }, // null: the main export
   mnistStyle: { key: "p", fallback: true, parse: flag, write: writeFlag, runtime: true, frame: true },
-  brushSize: { key: "b", fallback: 2, parse: integer(1, 3) },
-  topN: { key: "n", fallback: 24, parse: integer(0, MAX_TOP_N), frame: true, scene: true },
-  mode: { key: "m", fallback: "weight", parse: oneOf(CONNECTION_MODES), frame: true, scene: true },
+  brushSize: { key: "b", fallback: 2, ...integerRange(Math.min(...brushSizes), Math.max(...brushSizes)) },
+  topN: { key: "n", fallback: 24, ...integerRange(0, MAX_TOP_N), frame: true, scene: true },
+  mode: { key: "m", fallback: BY_WEIGHT, parse: oneOf(CONNECTION_MODES), frame: true, scene: true },
   threshold: { key: "h", fallback: 0, parse: number(0, MAX_THRESHOLD), scene: true },
   animate: { key: "a", fallback: true, parse: flag, write: writeFlag, runtime: true, scene: true },
 });

@@ -4,6 +4,7 @@
 // (render-worker.js) or, where that is impossible, on the main thread (local-view.js).
 
 import * as THREE from "../../vendor/three/three.module.js";
+import { BY_WEIGHT } from "../constants.js";
 import { CameraRig } from "./camera-rig.js";
 import { ConnectionField } from "./connections.js";
 import { FramePacer } from "./frame-pacing.js";
@@ -22,7 +23,7 @@ const UPDATE_HISTORY = 400;
 /**
  * A frame is one input as the scene shows it:
  * @typedef {{pixels: Float32Array|null, result: object|null, connections: object[]|null,
- *   mode: "weight"|"contribution"}} Frame
+ *   mode: string}} Frame (mode: one of CONNECTION_MODES)
  */
 
 export class NetworkScene {
@@ -202,7 +203,7 @@ export class NetworkScene {
     this.neurons.paint(stage, this.stageValues[stage], gain);
     const top = frame.connections?.[stage - 1];
     if (top) {
-      const byInput = frame.mode === "weight" && result && !result.blank;
+      const byInput = frame.mode === BY_WEIGHT && result && !result.blank;
       const inputs = byInput ? (stage === 1 ? frame.pixels : result.activations[stage - 2]) : null;
       this.connections.paint(stage - 1, top, inputs, this.options.threshold);
     } else {

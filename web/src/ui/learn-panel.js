@@ -3,7 +3,7 @@
 // local export (file picker or drag-and-drop). It only renders the controller's state and
 // calls the controller; the training digits are fetched when the panel first opens.
 
-import { DEFAULT_LEARNING_RATE, LEARNING_RATE_CHOICES } from "../constants.js";
+import { DEFAULT_LEARNING_RATE, IMAGE_SHAPE, LEARNING_RATE_CHOICES } from "../constants.js";
 import { LearnChart } from "../learn/chart.js";
 import { LEARN_TEXT as T } from "./strings.js";
 
@@ -226,8 +226,7 @@ export class LearnPanel {
         item.dataset.testid = "learn-example";
         item.dataset.label = String(example.label);
         const canvas = document.createElement("canvas");
-        canvas.width = 28;
-        canvas.height = 28;
+        [canvas.height, canvas.width] = IMAGE_SHAPE;
         paint(canvas, example.pixels);
         const remove = document.createElement("button");
         remove.type = "button";
@@ -274,7 +273,7 @@ export class LearnPanel {
 function paint(canvas, pixels) {
   const context = canvas.getContext("2d");
   if (!context) return;
-  const image = context.createImageData(28, 28);
+  const image = context.createImageData(canvas.width, canvas.height);
   pixels.forEach((value, index) => {
     const grey = 255 - Math.round(value * 255);
     image.data.set([grey, grey, grey, 255], index * 4);

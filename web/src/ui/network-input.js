@@ -1,8 +1,12 @@
 // "What the network sees": a small preview of the pixels fed to the forward pass.
 
+import { IMAGE_SHAPE } from "../constants.js";
+
 export class NetworkInputView {
-  /** @param {HTMLCanvasElement} canvas a canvas whose width/height is the image size */
-  constructor(canvas) {
+  /** @param {HTMLCanvasElement} canvas sized here to the image (one canvas pixel per input) */
+  constructor(canvas, [rows, cols] = IMAGE_SHAPE) {
+    canvas.width = cols;
+    canvas.height = rows;
     this.canvas = canvas;
     this.context = canvas.getContext("2d");
     this.image = this.context.createImageData(canvas.width, canvas.height);

@@ -143,8 +143,7 @@ export const SCENE_TEXT = Object.freeze({
   topNTitle: "How many of each neuron's incoming connections are drawn",
   modeBy: "by ",
   modeLabel: "Rank connections by",
-  modeWeight: "strongest weights",
-  modeContribution: "live input × weight",
+  modes: { weight: "strongest weights", contribution: "live input × weight" }, // per CONNECTION_MODES
   threshold: "Hide weaker than ",
   thresholdLabel: "Hide connections weaker than this share of the strongest",
   thresholdTitle: "Hide connections weaker than this share of the layer's strongest",
@@ -162,8 +161,10 @@ export const SCENE_TEXT = Object.freeze({
   legendHelp:
     "Drag to orbit · scroll/pinch to zoom · right-drag to pan · click a neuron · " +
     "focus the view: arrows, Page Up/Down, Enter",
-  legendLinesContribution: "Lines: input × weight, the strongest live ones per neuron",
-  legendLinesWeight: "Lines: input × weight (blank: the weight), the largest weights per neuron",
+  legendLines: {
+    weight: "Lines: input × weight (blank: the weight), the largest weights per neuron",
+    contribution: "Lines: input × weight, the strongest live ones per neuron",
+  },
   // output labels
   labelTitle: (label) => `Inspect output "${label}"`,
   labelProbability: (p) => `${Math.round(100 * p)}%`,

@@ -5,6 +5,7 @@
 
 import { EVENT, LEARN } from "../protocol.js";
 import { LEARN_TEXT as T } from "../ui/strings.js";
+import { fetchOwnFile } from "./fetching.js";
 
 const SLICE_SECONDS = 0.015; // a prediction waits at most about this long while training
 
@@ -131,18 +132,13 @@ function nextTask() {
   });
 }
 
-async function fetchBytes(url) {
-  if (new URL(url).origin !== self.location.origin) {
-    throw new Error(T.dataOtherOrigin(url));
-  }
-  let response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new Error(T.dataUnreachable(error.message));
-  }
-  if (!response.ok) {
-    throw new Error(T.dataHttp(response.status, url));
-  }
-  return new Uint8Array(await response.arrayBuffer());
+// How a fetch of the learning panel's digits fails, in words.
+const DATA_WORDS = {
+  otherOrigin: (url) => T.dataOtherOrigin(url),
+  unreachable: (_url, reason) => T.dataUnreachable(reason),
+  http: (url, status) => T.dataHttp(status, url),
+};
+
+function fetchBytes(url) {
+  return fetchOwnFile(url, DATA_WORDS);
 }

@@ -7,6 +7,7 @@ import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
 import { MAX_EXPORT_BYTES, TRAINING_PACKAGE } from "../constants.js";
 import { EVENT, pack, REQUEST, unpack } from "../protocol.js";
 import { MESSAGES } from "../ui/strings.js";
+import { fetchOwnFile } from "./fetching.js";
 import { learningRequests } from "./learning.js";
 import { fetchWheel, installWheel } from "./wheels.js";
 
@@ -228,44 +229,17 @@ function buffersOf(value) {
   return [...found];
 }
 
-async function fetchExport(url) {
-  if (new URL(url).origin !== self.location.origin) {
-    throw new Error(MESSAGES.weightsOtherOrigin(url, self.location.origin));
-  }
-  let response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new Error(MESSAGES.weightsUnreachable(url, messageOf(error)));
-  }
-  if (!response.ok) {
-    throw new Error(MESSAGES.weightsHttp(url, response.status, response.statusText));
-  }
-  const tooLarge = (size) => new Error(MESSAGES.weightsTooLarge(url, size, MAX_EXPORT_BYTES));
-  const declared = Number(response.headers.get("content-length") || 0);
-  if (declared > MAX_EXPORT_BYTES) throw tooLarge(declared);
-  // Read with a cap, so a server that sends no length cannot make us buffer a huge body.
-  // Bytes, not text: they cross into Python as one copy (py_runtime parses the UTF-8).
-  const reader = response.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_EXPORT_BYTES) {
-      await reader.cancel();
-      throw tooLarge(`more than ${MAX_EXPORT_BYTES}`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+// How a weights export's fetch failures read.
+const EXPORT_WORDS = {
+  otherOrigin: MESSAGES.weightsOtherOrigin,
+  unreachable: MESSAGES.weightsUnreachable,
+  http: MESSAGES.weightsHttp,
+  tooLarge: MESSAGES.weightsTooLarge,
+};
+
+/** A weights export's bytes (they cross into Python as one copy; py_runtime parses the UTF-8). */
+function fetchExport(url) {
+  return fetchOwnFile(url, EXPORT_WORDS, MAX_EXPORT_BYTES);
 }
 
 async function fetchBytes(url, what) {

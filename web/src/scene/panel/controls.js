@@ -1,7 +1,8 @@
 // The scene's toolbar: connections per neuron (N), ranking mode, threshold, animation, reset.
 // It reports changes and shows the settings it is given (the page's store owns the values).
 
-import { MAX_THRESHOLD, MAX_TOP_N } from "../../settings.js";
+import { CONNECTION_MODES } from "../../constants.js";
+import { MAX_THRESHOLD, SETTINGS } from "../../settings.js";
 import { SCENE_TEXT as T } from "../../ui/strings.js";
 import { el } from "./dom.js";
 
@@ -15,8 +16,8 @@ export function createControls(initial, onChange, onReset) {
   const topNValue = el("output", { class: "scene-value", "data-testid": "scene-top-n-value" });
   const topN = el("input", {
     type: "range",
-    min: 0,
-    max: MAX_TOP_N,
+    min: SETTINGS.topN.min,
+    max: SETTINGS.topN.max,
     step: 1,
     value: initial.topN,
     "data-testid": "scene-top-n",
@@ -35,10 +36,7 @@ export function createControls(initial, onChange, onReset) {
       "aria-label": T.modeLabel,
       onchange: () => onChange({ mode: mode.value }),
     },
-    [
-      el("option", { value: "weight", text: T.modeWeight }),
-      el("option", { value: "contribution", text: T.modeContribution }),
-    ],
+    CONNECTION_MODES.map((value) => el("option", { value, text: T.modes[value] })),
   );
   mode.value = initial.mode;
 

@@ -1,5 +1,6 @@
 // The on-screen legend: what line colours and neuron brightness mean.
 
+import { SETTINGS } from "../../settings.js";
 import { SCENE_TEXT as T } from "../../ui/strings.js";
 import { cssActivationGradient, cssDivergingGradient, HEX } from "../palette.js";
 import { el } from "./dom.js";
@@ -39,8 +40,8 @@ export function createLegend() {
     ]),
   ]);
   const setMode = (mode) => {
-    lineText.textContent = mode === "contribution" ? T.legendLinesContribution : T.legendLinesWeight;
+    lineText.textContent = T.legendLines[mode];
   };
-  setMode("weight");
+  setMode(SETTINGS.mode.fallback);
   return { element, setMode };
 }
