@@ -38,7 +38,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from deploy.build_tools import NODE_SCRIPTS, BuildError, run_node
+from deploy.build_tools import NODE_SCRIPTS, BuildError, run_node, run_tool
 from deploy.bundle import bundle_scripts
 from deploy.learning_data import build_learning_data
 from deploy.wheel_split import ON_DEMAND_PACKAGE, on_demand_lock_entry, split_numpy_wheel
@@ -174,13 +174,7 @@ def npm_tarball(source_root: Path, name: str, cache_dir: Path) -> tuple[Path, st
 def _npm_pack(spec: str, downloads: Path) -> None:
     downloads.mkdir(parents=True, exist_ok=True)
     command = ["npm", "pack", spec, "--pack-destination", str(downloads)]
-    command += ["--prefer-offline", "--ignore-scripts", "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True)
-    except OSError as error:
-        raise BuildError(f"could not run npm ({error}): install Node.js and npm") from None
-    if result.returncode != 0:
-        raise BuildError(f"npm pack {spec} failed:\n{result.stderr.strip()}")
+    run_tool([*command, "--prefer-offline", "--ignore-scripts", "--silent"], f"npm pack {spec}")
 
 
 def _copy_from_tarball(tarball: tarfile.TarFile, member: str, target: Path, package: str) -> None:
@@ -244,12 +238,7 @@ def _node_modules(source_root: Path, cache_dir: Path) -> Path:
                 raise BuildError(f"{source_root / name} is missing")
             shutil.copy2(source_root / name, scratch / name)
         command = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
-        try:
-            result = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
-        except OSError as error:
-            raise BuildError(f"could not run npm ({error}): install Node.js and npm") from None
-        if result.returncode != 0:
-            raise BuildError(f"npm ci failed:\n{result.stderr.strip()}")
+        run_tool(command, "npm ci", cwd=scratch)
         _move_into_place(scratch, installed)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
