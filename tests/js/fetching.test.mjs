@@ -12,7 +12,7 @@ const WORDS = {
   tooLarge: (url, size, limit) => `too large: ${url}: ${size} > ${limit}`,
 };
 const realFetch = globalThis.fetch;
-globalThis.self = { location: { origin: ORIGIN, href: `${ORIGIN}/src/worker/worker.js` } };
+globalThis.self = { location: { origin: ORIGIN } };
 afterEach(() => {
   globalThis.fetch = realFetch;
 });
@@ -70,4 +70,10 @@ test("a body over the cap is refused: by its declared length, or as it streams",
   await assert.rejects(fetchOwnFile(`${ORIGIN}/big`, WORDS, 3), {
     message: `too large: ${ORIGIN}/big: more than 3 > 3`,
   });
+});
+
+test("a relative URL is refused (the page sends absolute ones)", async () => {
+  const asked = serve([[1]]);
+  await assert.rejects(fetchOwnFile("exports/a.json", WORDS), TypeError);
+  assert.deepEqual(asked, []);
 });

@@ -11,7 +11,8 @@
  */
 export async function fetchOwnFile(url, words, limit = Number.POSITIVE_INFINITY) {
   const origin = self.location.origin;
-  if (new URL(url, self.location.href).origin !== origin) {
+  // `url` is absolute (the page resolves its links): a relative one throws, as before.
+  if (new URL(url).origin !== origin) {
     throw new Error(words.otherOrigin(url, origin));
   }
   let response;
