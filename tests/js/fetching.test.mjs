@@ -35,8 +35,11 @@ function serve(chunks, { status = 200, headers = {} } = {}) {
 
 test("a file of this site comes back whole, as bytes, from its chunks", async () => {
   serve([[1, 2], [3], [4, 5, 6]]);
-  const bytes = await fetchOwnFile(`${ORIGIN}/exports/a.json`, WORDS, 6);
+  const bytes = await fetchOwnFile(`${ORIGIN}/exports/a.json`, WORDS, 6); // capped: streamed
   assert.deepEqual([...bytes], [1, 2, 3, 4, 5, 6]);
+  const whole = await fetchOwnFile(`${ORIGIN}/learn/a.bin`, WORDS); // no cap: read at once
+  assert.ok(whole instanceof Uint8Array);
+  assert.deepEqual([...whole], [1, 2, 3, 4, 5, 6]);
 });
 
 test("another origin is refused before anything is fetched", async () => {

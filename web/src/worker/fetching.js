@@ -6,8 +6,8 @@
  * Fetch `url` as bytes. `words` turns each failure into a message: `otherOrigin(url, origin)`,
  * `unreachable(url, reason)`, `http(url, status, statusText)` and, with a `limit`,
  * `tooLarge(url, size, limit)` (size: a number, or "more than …" when the body ran over).
- * A body is read with the cap as it streams, so a server that sends no length cannot make
- * the worker buffer a huge one.
+ * With a cap, the body is read as it streams, so a server that sends no length cannot make
+ * the worker buffer a huge one; without, it is read whole at once.
  */
 export async function fetchOwnFile(url, words, limit = Number.POSITIVE_INFINITY) {
   const origin = self.location.origin;
@@ -22,6 +22,7 @@ export async function fetchOwnFile(url, words, limit = Number.POSITIVE_INFINITY)
     throw new Error(words.unreachable(url, error?.message ?? String(error)));
   }
   if (!response.ok) throw new Error(words.http(url, response.status, response.statusText));
+  if (limit === Number.POSITIVE_INFINITY) return new Uint8Array(await response.arrayBuffer());
   const declared = Number(response.headers.get("content-length") || 0);
   if (declared > limit) throw new Error(words.tooLarge(url, declared, limit));
   const reader = response.body.getReader();
