@@ -45,22 +45,28 @@ function releaseFileName(request) {
 // Opened once per worker, not per request: a page load asks for some twenty files (fifty before
 // the build bundled the JavaScript), and each open is a round trip to the browser's cache
 // storage (paired warm reloads, unbundled: about 85 ms faster).
-let releaseCache = null;
-let releaseFiles = null; // the release's manifest's sha256 of every file, read once
+const releaseCache = sharedOnce(() => caches.open(CACHE));
+// The release's manifest's sha256 of every file (kept by the install), read once.
+const releaseFiles = sharedOnce(async () => {
+  const manifest = await (await releaseCache()).match(new URL(MANIFEST, scope).href);
+  return manifest ? ((await manifest.json()).files ?? {}) : {};
+});
+
+/** `make()`'s promise, made on first use and shared; after a failure the next use makes it again. */
+function sharedOnce(make) {
+  let promise = null;
+  return () =>
+    (promise ??= make().catch((error) => {
+      promise = null;
+      throw error;
+    }));
+}
 
 async function fromRelease(name, request) {
-  releaseCache ??= caches.open(CACHE).catch((error) => {
-    releaseCache = null; // the next request tries again
-    throw error;
-  });
-  const cache = await releaseCache;
+  const cache = await releaseCache();
   const stored = await cache.match(new URL(name, scope).href);
   if (stored) return stored;
-  releaseFiles ??= cache
-    .match(new URL(MANIFEST, scope).href)
-    .then((manifest) => (manifest ? manifest.json() : null))
-    .then((manifest) => manifest?.files ?? {});
-  const sha256 = (await releaseFiles)[name];
+  const sha256 = (await releaseFiles())[name];
   if (sha256 === undefined) return fetch(request); // not part of the release (test data, …)
   try {
     return await store(cache, name, sha256); // fetched on demand: checked, then kept
