@@ -89,18 +89,16 @@ def draw(page, pixels: list[float]) -> None:
 
 
 # The camera's distance from its target (zoom) and its target (pan), as the scene reports them.
-CAMERA_MOVED_JS = """([key, before]) => {
+# The camera as the gestures change it: where it is, what it looks at, how far from it.
+CAMERA_JS = """() => {
   const { position, target } = window.mlpvis.sceneStats().camera;
-  const now = { position, target }[key];
-  if (key !== "distance") return JSON.stringify(now) !== JSON.stringify(before);
-  return Math.abs(Math.hypot(...position.map((value, i) => value - target[i])) - before) > 1e-3;
+  return { position, target, distance: Math.hypot(...position.map((v, i) => v - target[i])) };
 }"""
-
-
-def camera(page) -> dict:
-    view = stats(page)["camera"]
-    offset = [p - t for p, t in zip(view["position"], view["target"], strict=True)]
-    return {**view, "distance": sum(value * value for value in offset) ** 0.5}
+CAMERA_MOVED_JS = f"""([key, before]) => {{
+  const now = ({CAMERA_JS})()[key];
+  if (key !== "distance") return JSON.stringify(now) !== JSON.stringify(before);
+  return Math.abs(now - before) > 1e-3;
+}}"""
 
 
 def check_camera_gestures(page) -> None:
@@ -115,7 +113,7 @@ def check_camera_gestures(page) -> None:
     ]
     for key, button, gesture in gestures:
         page.wait_for_function("!window.mlpvis.sceneStats().animating", timeout=90_000)
-        before = camera(page)[key]
+        before = page.evaluate(CAMERA_JS)[key]
         page.mouse.move(x, y)
         if button:
             page.mouse.down(button=button)
