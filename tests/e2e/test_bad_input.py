@@ -139,3 +139,17 @@ def test_runtime_that_cannot_boot_shows_an_error_state(open_page, page, probe, h
     page.get_by_test_id("draw-grid").click()  # the grid stays usable
     assert page.evaluate("window.mlpvis.getPixels().some(v => v > 0)")
     assert probe.page_errors == []
+
+
+def test_runtime_script_that_cannot_load_shows_an_error_state(open_page, page, probe):
+    """Neither copy of Pyodide's runtime script loads (the worker starts loadPyodide before the
+    script is in, with a stand-in for it): the runtime stage fails with the reason."""
+    page.route("**/pyodide.asm.*js*", lambda route: route.fulfill(status=404, body="gone"))
+    page = open_page(wait_for="error")
+    message = error_text(page)
+    assert message.startswith("The Python runtime (Pyodide) could not start")
+    assert "pyodide.asm" in message  # the reason names the script that failed
+    assert page.eval_on_selector("[data-stage='runtime']", "item => item.dataset.state") == "failed"
+    page.get_by_test_id("draw-grid").click()  # the grid stays usable
+    assert page.evaluate("window.mlpvis.getPixels().some(v => v > 0)")
+    assert probe.page_errors == []
