@@ -8,6 +8,8 @@ from __future__ import annotations
 
 IMAGE_SHAPE = (28, 28)
 """The drawing grid's size (rows, cols); the page draws and the runtime accepts only this."""
+IMAGE_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
+"""Pixels in one image: the network's input width."""
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 """Largest weights export read (checked before parsing, and while streaming in the worker)."""
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
@@ -45,6 +47,7 @@ def shared() -> dict:
     """The values the page needs, JSON-friendly."""
     return {
         "IMAGE_SHAPE": list(IMAGE_SHAPE),
+        "IMAGE_PIXELS": IMAGE_PIXELS,
         "MAX_EXPORT_BYTES": MAX_EXPORT_BYTES,
         "ACTIVATIONS": list(ACTIVATIONS),
         "BY_WEIGHT": BY_WEIGHT,

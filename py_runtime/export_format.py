@@ -20,7 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from .constants import ACTIVATIONS, DATASETS, IMAGE_SHAPE, MAX_EXPORT_BYTES, PREPROCESSING
+from .constants import (
+    ACTIVATIONS,
+    DATASETS,
+    IMAGE_PIXELS,
+    IMAGE_SHAPE,
+    MAX_EXPORT_BYTES,
+    PREPROCESSING,
+)
 
 FORMAT_NAME = "mnist-mlp-weights"
 FORMAT_VERSION = 1
@@ -386,7 +393,7 @@ def build_export(
 
 
 def random_export(
-    architecture: list[int] | tuple[int, ...] = (IMAGE_SHAPE[0] * IMAGE_SHAPE[1], 128, 64, 10),
+    architecture: list[int] | tuple[int, ...] = (IMAGE_PIXELS, 128, 64, 10),
     seed: int = 0,
     dtype: str = "float32",
     **kwargs,

@@ -32,7 +32,7 @@ import time  # noqa: E402
 
 import torch  # noqa: E402
 
-from py_runtime.constants import IMAGE_SHAPE  # noqa: E402
+from py_runtime.constants import IMAGE_PIXELS  # noqa: E402
 from training.augment import RandomAffine  # noqa: E402
 from training.data import (  # noqa: E402
     DATASETS,
@@ -53,8 +53,6 @@ from training.loop import (  # noqa: E402
 )
 from training.model import build_mlp, load_layer_weights  # noqa: E402
 from training.timeline import TimelineRecorder, TimelineStaging  # noqa: E402
-
-INPUTS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]  # one input per pixel
 
 INTERRUPTED = 130
 
@@ -282,7 +280,7 @@ def write_curves(
     from training.plots import plot_curves  # matplotlib is only needed here
 
     plot_path = Path(args.export_path).with_suffix(".png")
-    architecture = "-".join(map(str, [INPUTS, *args.hidden_dims, len(data.spec.labels)]))
+    architecture = "-".join(map(str, [IMAGE_PIXELS, *args.hidden_dims, len(data.spec.labels)]))
     title = (
         f"{args.dataset} MLP {architecture}: test accuracy {test_accuracy:.2%} "
         f"as exported ({args.dtype})"
@@ -302,7 +300,7 @@ def train_and_export(args: argparse.Namespace, argv: list[str]) -> int:
 
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
-    model = build_mlp(INPUTS, args.hidden_dims, len(data.spec.labels)).to(device)
+    model = build_mlp(IMAGE_PIXELS, args.hidden_dims, len(data.spec.labels)).to(device)
     if not args.snapshots:
         return train_model(args, argv, device, data, model, generator, None)
     with TimelineStaging(args.export_path) as staging:

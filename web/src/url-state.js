@@ -1,7 +1,7 @@
 // Shareable state in the URL hash: the drawing, the model and the settings.
 // The drawing is quantised to 16 grey levels, deflated and base64url-encoded (~100–300 chars).
 
-import { IMAGE_SHAPE } from "./constants.js";
+import { IMAGE_PIXELS } from "./constants.js";
 import { MESSAGES } from "./ui/strings.js";
 
 const LEVELS = 15;
@@ -18,7 +18,7 @@ export async function encodeDrawing(pixels) {
 }
 
 /** Decode a string made by `encodeDrawing` into `size` pixels. */
-export async function decodeDrawing(text, size = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]) {
+export async function decodeDrawing(text, size = IMAGE_PIXELS) {
   const packed = await transform(fromBase64Url(text), new DecompressionStream("deflate-raw"));
   if (packed.length !== Math.ceil(size / 2)) throw new Error(MESSAGES.linkDrawingDamaged);
   const pixels = new Float32Array(size);
