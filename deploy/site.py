@@ -74,6 +74,8 @@ REQUIRED_FILES = (
 RUNTIME_PACKAGE = "py_runtime"
 PYC_COMPILER = Path(__file__).resolve().parent / "pyc_compile.py"
 WHEEL_SPLIT = Path(__file__).resolve().parent / "wheel_split.py"
+VENDOR_NPM_PACKAGES = ("pyodide", "three")
+"""The npm packages the vendor assets are read out of (each tarball checked against the lock)."""
 SHIPPED_CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm")
 # Where each derived archive's modules live inside Pyodide (the code objects' file names).
 STDLIB_PREFIX = "/lib/python312.zip/"
@@ -273,7 +275,7 @@ def _installed_version(node_modules: Path, name: str) -> str | None:
 def _assemble_vendor(source_root: Path, out: Path, cache_dir: Path) -> None:
     pyodide_out = out / "pyodide"
     pyodide_out.mkdir(parents=True)
-    tarballs = {name: npm_tarball(source_root, name, cache_dir) for name in ("pyodide", "three")}
+    tarballs = {name: npm_tarball(source_root, name, cache_dir) for name in VENDOR_NPM_PACKAGES}
     with tarfile.open(tarballs["pyodide"][0]) as tarball:
         for name in PYODIDE_CORE_FILES:
             _copy_from_tarball(tarball, name, pyodide_out / name, "pyodide")
@@ -342,7 +344,7 @@ def _verify_vendor(vendor: Path) -> None:
     if not manifest_path.is_file():
         raise BuildError(f"{manifest_path} is missing")
     manifest = json.loads(manifest_path.read_text())
-    if set(manifest.get("npm_integrity", {})) != {"pyodide", "three"}:
+    if set(manifest.get("npm_integrity", {})) != set(VENDOR_NPM_PACKAGES):
         raise BuildError(f"{manifest_path} does not say which npm tarballs the files came from")
     _check_hashes(vendor, manifest["files"])
     lock = json.loads((vendor / "pyodide" / "pyodide-lock.json").read_text())
