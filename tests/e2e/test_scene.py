@@ -88,7 +88,6 @@ def draw(page, pixels: list[float]) -> None:
     page.evaluate("pixels => window.mlpvis.setPixels(pixels)", pixels)
 
 
-# The camera's distance from its target (zoom) and its target (pan), as the scene reports them.
 # The camera as the gestures change it: where it is, what it looks at, how far from it.
 CAMERA_JS = """() => {
   const { position, target } = window.mlpvis.sceneStats().camera;
